@@ -1,0 +1,123 @@
+// The composition root (STYLE §7): builds every adapter once, hands them to the modules that need them, and owns the
+// order of start-up and shutdown. Tests start exactly this on port 0.
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import { Health } from "../gen/grpc/health/v1/health_pb.js";
+import { CacheService } from "../gen/waybill/v1/cache_service_pb.js";
+import { CarrierService } from "../gen/waybill/v1/carrier_service_pb.js";
+import { SyncService } from "../gen/waybill/v1/sync_service_pb.js";
+import { TrackingService } from "../gen/waybill/v1/tracking_service_pb.js";
+import { createRedis } from "./cache/redis.js";
+import type { Config } from "./config.js";
+import { CARRIER_SEED } from "./domain/carriers/seed.js";
+import { createLogger } from "./logger.js";
+import { createCarrierService } from "./rpc/carrier-service.js";
+import { withUnimplemented } from "./rpc/unimplemented.js";
+import { startDependencyProbes } from "./server/dependency-probe.js";
+import { createHealthRegistry } from "./server/health.js";
+import { createHttpHandler } from "./server/http-handler.js";
+import { createInterceptors } from "./server/interceptors.js";
+import { createListener } from "./server/listener.js";
+import { registerReflection } from "./server/reflection.js";
+import { createCarrierRepo } from "./store/carrier-repo.js";
+import { migrateUp } from "./store/migrator.js";
+import { applyCarrierSeed } from "./store/seed-carriers.js";
+import { createSequelize } from "./store/sequelize.js";
+
+export const API_SERVICES: readonly DescService[] = [TrackingService, SyncService, CacheService, CarrierService];
+
+export interface App {
+  start(): Promise<{ port: number }>;
+  /** Idempotent, ordered, each step isolated: health off, stop accepting, let calls finish, end streams, close pools. */
+  stop(reason?: string): Promise<void>;
+  readonly logger: Logger;
+}
+
+export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const shutdown = new AbortController();
+  const serviceNames = API_SERVICES.map((s) => s.typeName);
+  const health = createHealthRegistry(serviceNames);
+  const sequelize = createSequelize({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
+  const redis = createRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger });
+  const carriers = createCarrierRepo(sequelize);
+
+  const routes = (router: ConnectRouter) => {
+    router.service(Health, health.impl);
+    router.service(CarrierService, createCarrierService({ carriers }));
+    router.service(TrackingService, withUnimplemented(TrackingService, {}, "lands with the tracking issue"));
+    router.service(SyncService, withUnimplemented(SyncService, {}, "lands with the sync-engine issue"));
+    router.service(CacheService, withUnimplemented(CacheService, {}, "lands with the caching issue"));
+    registerReflection(router, [...API_SERVICES, Health]);
+  };
+
+  const listener = createListener(
+    createHttpHandler({
+      routes,
+      interceptors: createInterceptors(logger),
+      corsOrigins: config.corsOrigins,
+      shutdownSignal: shutdown.signal,
+      onPlainRouteError: (err, path) => logger.error({ err, path }, "http route failed"),
+    }),
+  );
+
+  let probes: ReturnType<typeof startDependencyProbes> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function start() {
+    if (config.migrateOnStart) await migrateUp({ databaseUrl: config.databaseUrl, logger });
+    await sequelize.authenticate();
+    await applyCarrierSeed(sequelize, CARRIER_SEED);
+    await redis.connect().catch((err: unknown) => {
+      // Redis is a cache and a coordinator, not the system of record: start degraded and let health say so.
+      logger.warn({ err: (err as Error).message }, "redis unreachable at start-up; continuing degraded");
+    });
+    probes = startDependencyProbes({
+      probes: [
+        { name: "postgres", check: () => sequelize.query("SELECT 1").then(() => undefined) },
+        { name: "redis", check: () => redis.ping().then(() => undefined) },
+      ],
+      health,
+      services: serviceNames,
+      intervalMs: config.healthProbeMs,
+      timeoutMs: Math.min(1_000, config.healthProbeMs),
+      logger,
+    });
+    await probes.runOnce();
+    const port = await listener.listen(config.port, config.host);
+    logger.info({ port, host: config.host }, "waybill monitor listening");
+    return { port };
+  }
+
+  async function step(name: string, fn: () => unknown) {
+    try {
+      await fn();
+    } catch (err) {
+      logger.error({ err, step: name }, "shutdown step failed");
+    }
+  }
+
+  function stop(reason = "stop requested") {
+    stopping ??= (async () => {
+      logger.info({ reason }, "shutting down");
+      await step("health", () => health.shutdown());
+      await step("probes", () => probes?.stop());
+      // In-flight calls get the grace period; streams are then told to end, then stragglers are cut.
+      const drained = listener.stopAccepting();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+      await step("drain", () => Promise.race([drained, grace]));
+      await step("streams", () => shutdown.abort());
+      await step("drain-after-abort", () =>
+        Promise.race([drained, new Promise<void>((r) => setTimeout(r, 1_000).unref())]),
+      );
+      await step("connections", () => listener.destroyAll());
+      await step("redis", () => redis.quit().catch(() => redis.disconnect()));
+      await step("postgres", () => sequelize.close());
+      logger.info("shut down");
+    })();
+    return stopping;
+  }
+
+  return { start, stop, logger };
+}

@@ -1,0 +1,121 @@
+// The one place that reads the environment (STYLE §6). Every variable is declared once below with its default and
+// meaning; loadConfig() parses all of them, reports every bad one at once by name, and returns a frozen object.
+
+type Parser<T> = (raw: string) => T;
+
+interface VarSpec<T> {
+  readonly name: string;
+  readonly default: string;
+  readonly doc: string;
+  readonly parse: Parser<T>;
+}
+
+function v<T>(name: string, def: string, doc: string, parse: Parser<T>): VarSpec<T> {
+  return { name, default: def, doc, parse };
+}
+
+const str: Parser<string> = (raw) => raw;
+const bool: Parser<boolean> = (raw) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error("must be true or false");
+};
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error("must be a whole number");
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
+    return n;
+  };
+const url =
+  (...protocols: string[]): Parser<string> =>
+  (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error("must be a URL");
+    }
+    if (!protocols.includes(parsed.protocol)) throw new Error(`must use ${protocols.join(" or ")}`);
+    return raw;
+  };
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) => {
+    if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(", ")}`);
+    return raw as T;
+  };
+const list: Parser<string[]> = (raw) =>
+  raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+const logLevel = oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent");
+
+/** Every variable the service reads. The README's configuration table lists exactly these. */
+export const CONFIG_VARS = {
+  host: v("HOST", "0.0.0.0", "Address the API port binds to.", str),
+  port: v("PORT", "8080", "The one API port: Connect, gRPC and gRPC-Web over HTTP/1.1 and h2c.", int(0, 65535)),
+  corsOrigins: v(
+    "CORS_ORIGINS",
+    "",
+    "Comma-separated browser origins allowed to call the API (empty: no cross-origin access).",
+    list,
+  ),
+  logLevel: v("LOG_LEVEL", "info", "pino log level (fatal, error, warn, info, debug, trace, silent).", logLevel),
+  shutdownGraceMs: v(
+    "SHUTDOWN_GRACE_MS",
+    "10000",
+    "How long in-flight calls may finish after SIGTERM before streams are cut.",
+    int(0, 600_000),
+  ),
+  databaseUrl: v(
+    "DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/waybill",
+    "Postgres connection URL; the database is created if missing.",
+    url("postgres:", "postgresql:"),
+  ),
+  databasePoolMax: v("DATABASE_POOL_MAX", "20", "Postgres pool size (PRD §6.1: 20-50).", int(2, 500)),
+  migrateOnStart: v("MIGRATE_ON_START", "true", "Apply pending migrations at start-up.", bool),
+  redisUrl: v("REDIS_URL", "redis://127.0.0.1:6379", "Redis connection URL.", url("redis:", "rediss:")),
+  redisKeyPrefix: v(
+    "REDIS_KEY_PREFIX",
+    "",
+    "Prefix put before every Redis key (PRD §2.2 names follow it), to share one Redis between deployments.",
+    str,
+  ),
+  healthProbeMs: v(
+    "HEALTH_PROBE_MS",
+    "2000",
+    "How often Postgres and Redis reachability is probed for grpc.health.v1.",
+    int(100, 60_000),
+  ),
+} as const;
+
+type Vars = typeof CONFIG_VARS;
+export type Config = { readonly [K in keyof Vars]: Vars[K] extends VarSpec<infer T> ? T : never };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_VARS) as [string, VarSpec<unknown>][]) {
+    const raw = env[spec.name];
+    const value = raw === undefined || raw === "" ? spec.default : raw;
+    try {
+      out[key] = spec.parse(value);
+    } catch (e) {
+      problems.push(`${spec.name}=${JSON.stringify(raw)}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out) as Config;
+}
