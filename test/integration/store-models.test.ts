@@ -1,6 +1,6 @@
 // The eight models against a real migrated database: attribute ↔ column mapping, database defaults, JSONB, UTC
 // timestamps, the PRD's unique constraints surfacing as Sequelize errors, associations, and the carrier seed.
-import { UniqueConstraintError } from "sequelize";
+import { type Model, type ModelStatic, QueryTypes, UniqueConstraintError } from "sequelize";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { applyCarrierSeed, type CarrierSeedEntry } from "../../src/store/seed-carriers.js";
@@ -32,18 +32,14 @@ async function makeRecord(carrierId: number, trackingNumber = `TN${Date.now()}${
 }
 
 test("every model attribute maps to a column of its table, and every column to an attribute", async () => {
-  for (const model of Object.values(db.models)) {
+  for (const model of Object.values(db.models) as ModelStatic<Model>[]) {
     const table = model.getTableName() as string;
     const columns = await db.sequelize.query<{ column_name: string }>(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
-      { bind: [table], type: "SELECT" },
+      { bind: [table], type: QueryTypes.SELECT },
     );
     const fields = Object.values(model.getAttributes()).map((a) => a.field);
-    assert.equal(
-      [...fields].sort(),
-      columns.map((c) => c.column_name).sort(),
-      `${model.name} ↔ ${table}`,
-    );
+    assert.equal([...fields].sort(), columns.map((c) => c.column_name).sort(), `${model.name} ↔ ${table}`);
   }
 });
 
@@ -93,7 +89,7 @@ test("TrackingRecord: JSONB round trip keeps nesting, arrays, unicode and number
   assert.equal(row.rawApiResponse, payload);
   const [{ status }] = await db.sequelize.query<{ status: string }>(
     "SELECT raw_api_response #>> '{track_info,latest_status,status}' AS status FROM tracking_records WHERE tracking_id = $1",
-    { bind: [rec.trackingId], type: "SELECT" },
+    { bind: [rec.trackingId], type: QueryTypes.SELECT },
   );
   assert.is(status, "InTransit");
 });
@@ -109,7 +105,7 @@ test("timestamps are stored and read as UTC whatever the process time zone", asy
     await rec.update({ nextSyncAt: at });
     const [{ text }] = await db.sequelize.query<{ text: string }>(
       "SELECT next_sync_at::text AS text FROM tracking_records WHERE tracking_id = $1",
-      { bind: [rec.trackingId], type: "SELECT" },
+      { bind: [rec.trackingId], type: QueryTypes.SELECT },
     );
     assert.is(text, "2026-12-04 15:16:17.123", "the TIMESTAMP column holds UTC wall-clock time");
     const row = await db.models.TrackingRecord.findByPk(rec.trackingId, { rejectOnEmpty: true });
@@ -119,7 +115,7 @@ test("timestamps are stored and read as UTC whatever the process time zone", asy
     const [{ skew }] = await db.sequelize.query<{ skew: number }>(
       `INSERT INTO carriers (carrier_code, carrier_name) VALUES ('tz-probe', 'TZ probe')
        RETURNING abs(extract(epoch FROM created_at - (now() AT TIME ZONE 'UTC')))::float AS skew`,
-      { type: "SELECT" },
+      { type: QueryTypes.SELECT },
     );
     assert.ok(skew < 1, `created_at default is ${skew}s away from UTC now`);
     const probe = await db.models.Carrier.findOne({ where: { carrierCode: "tz-probe" }, rejectOnEmpty: true });
@@ -140,7 +136,10 @@ test("unique_tracking_carrier: the same number twice on one carrier raises Uniqu
     assert.unreachable("duplicate (tracking_number, carrier_id) was accepted");
   } catch (err) {
     assert.instance(err, UniqueConstraintError);
-    assert.is((err as UniqueConstraintError & { parent: { constraint?: string } }).parent.constraint, "unique_tracking_carrier");
+    assert.is(
+      (err as UniqueConstraintError & { parent: { constraint?: string } }).parent.constraint,
+      "unique_tracking_carrier",
+    );
   }
 });
 
@@ -289,7 +288,10 @@ const SEED: CarrierSeedEntry[] = [
 ];
 
 async function seededRows() {
-  return db.models.Carrier.findAll({ where: { track17Key: SEED.map((s) => s.track17Key) }, order: [["track17Key", "ASC"]] });
+  return db.models.Carrier.findAll({
+    where: { track17Key: SEED.map((s) => s.track17Key) },
+    order: [["track17Key", "ASC"]],
+  });
 }
 
 test("applyCarrierSeed: inserts, then is idempotent (same rows, updated_at untouched)", async () => {

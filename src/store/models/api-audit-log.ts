@@ -1,5 +1,6 @@
 // PRD §2.1.7 `api_audit_log`: one row per API call and per 17TRACK call (PRD §3.4.2 "log all operations").
 // Append-only: created_at, no updated_at.
+
 import {
   type CreationOptional,
   DataTypes,
@@ -9,6 +10,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import type { JsonDocument } from "./json.js";
 import type { TrackingRecordRow } from "./tracking-record.js";
 
 export function defineApiAuditLog(sequelize: Sequelize) {
@@ -19,17 +21,17 @@ export function defineApiAuditLog(sequelize: Sequelize) {
     declare trackingId: CreationOptional<string | null>;
     declare endpoint: string;
     declare httpMethod: string;
-    declare requestParams: CreationOptional<object | null>;
-    declare requestHeaders: CreationOptional<object | null>;
+    declare requestParams: CreationOptional<JsonDocument | null>;
+    declare requestHeaders: CreationOptional<JsonDocument | null>;
 
     declare externalApiCalled: CreationOptional<boolean | null>;
     /** 17TRACK or CUSTOM (PRD §2.1.7). */
     declare apiProvider: CreationOptional<string | null>;
     declare apiEndpoint: CreationOptional<string | null>;
-    declare apiRequestPayload: CreationOptional<object | null>;
+    declare apiRequestPayload: CreationOptional<JsonDocument | null>;
 
     declare responseStatusCode: CreationOptional<number | null>;
-    declare responseBody: CreationOptional<object | null>;
+    declare responseBody: CreationOptional<JsonDocument | null>;
     declare responseTimeMs: CreationOptional<number | null>;
 
     /** SUCCESS, FAILURE or PARTIAL (PRD §2.1.7). */

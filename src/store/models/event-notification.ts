@@ -1,5 +1,6 @@
 // PRD §2.1.6 `event_notifications`: the notification outbox (DESIGN data path 6), written in the ingest transaction
 // and claimed later by the notify dispatcher.
+
 import {
   type CreationOptional,
   DataTypes,
@@ -9,6 +10,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import type { JsonDocument } from "./json.js";
 import type { TrackingEventRow } from "./tracking-event.js";
 import type { TrackingRecordRow } from "./tracking-record.js";
 
@@ -29,7 +31,7 @@ export function defineEventNotification(sequelize: Sequelize) {
 
     declare subject: CreationOptional<string | null>;
     declare message: CreationOptional<string | null>;
-    declare notificationPayload: CreationOptional<object | null>;
+    declare notificationPayload: CreationOptional<JsonDocument | null>;
 
     /** DEFAULT 'PENDING' (PENDING, SENT, FAILED, CANCELLED). */
     declare status: CreationOptional<string | null>;

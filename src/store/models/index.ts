@@ -7,7 +7,7 @@
 // - a column with a DEFAULT (or nullable) is CreationOptional; omitted on create, the database default applies;
 // - BIGINT / BIGSERIAL ids are decimal strings (pg returns int8 as text; ids may pass 2^53), SERIAL ids numbers;
 // - DECIMAL is a decimal string, DATE ("estimated_delivery_date") a "YYYY-MM-DD" string, INET its text form,
-//   JSONB an `object` the owning module narrows, TIMESTAMP a Date holding the UTC instant (see ../sequelize.ts).
+//   JSONB a JsonDocument (json.ts) the owning module narrows, TIMESTAMP a Date holding the UTC instant (see ../sequelize.ts).
 import type { Sequelize } from "sequelize";
 import { defineApiAuditLog } from "./api-audit-log.js";
 import { defineCarrier } from "./carrier.js";

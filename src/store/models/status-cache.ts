@@ -1,5 +1,6 @@
 // PRD §2.1.5 `status_cache`: the Postgres side of status caching (strategies FIXED, DYNAMIC, ADAPTIVE, PRD §3.3.1).
 // Rows are written once and invalidated, never edited in place, so the table has created_at but no updated_at.
+
 import {
   type CreationOptional,
   DataTypes,
@@ -9,6 +10,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import type { JsonDocument } from "./json.js";
 import type { TrackingRecordRow } from "./tracking-record.js";
 
 export function defineStatusCache(sequelize: Sequelize) {
@@ -22,7 +24,7 @@ export function defineStatusCache(sequelize: Sequelize) {
     declare cachedStatus: string;
     declare cachedLocation: CreationOptional<string | null>;
     declare cachedEventCount: CreationOptional<number | null>;
-    declare cachedResponse: object;
+    declare cachedResponse: JsonDocument;
 
     declare cacheStrategy: string;
     declare ttlMinutes: number;

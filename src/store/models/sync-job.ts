@@ -1,5 +1,6 @@
 // PRD §2.1.4 `sync_jobs`: one row per sync attempt of one record, grouped into batches by job_batch_id.
 // job_type / job_status hold the PRD's upper-case names (SCHEDULED, MANUAL, RETRY, BATCH / PENDING, RUNNING, ...).
+
 import {
   type CreationOptional,
   DataTypes,
@@ -9,6 +10,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import type { JsonDocument } from "./json.js";
 import type { TrackingRecordRow } from "./tracking-record.js";
 
 export function defineSyncJob(sequelize: Sequelize) {
@@ -38,7 +40,7 @@ export function defineSyncJob(sequelize: Sequelize) {
 
     declare errorCode: CreationOptional<string | null>;
     declare errorMessage: CreationOptional<string | null>;
-    declare errorDetails: CreationOptional<object | null>;
+    declare errorDetails: CreationOptional<JsonDocument | null>;
 
     declare apiResponseTimeMs: CreationOptional<number | null>;
     declare processingTimeMs: CreationOptional<number | null>;

@@ -1,5 +1,6 @@
 // PRD §2.1.8 `sync_schedule_config`: the rules that choose a record's sync interval and retry policy (PRD §3.4.1:
 // configurable per carrier / status / destination).
+
 import {
   type CreationOptional,
   DataTypes,
@@ -10,6 +11,7 @@ import {
   type Sequelize,
 } from "sequelize";
 import type { CarrierRow } from "./carrier.js";
+import type { JsonDocument } from "./json.js";
 
 export function defineSyncScheduleConfig(sequelize: Sequelize) {
   class SyncScheduleConfig extends Model<
@@ -41,7 +43,7 @@ export function defineSyncScheduleConfig(sequelize: Sequelize) {
     declare priorityLevel: CreationOptional<number | null>;
 
     /** JSON array of time ranges (PRD §2.1.8); the scheduling module owns its shape. */
-    declare activeTimeWindows: CreationOptional<object | null>;
+    declare activeTimeWindows: CreationOptional<JsonDocument | null>;
 
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;

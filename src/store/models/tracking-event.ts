@@ -1,5 +1,6 @@
 // PRD §2.1.3 `tracking_events`: the event timeline, one row per (tracking_id, event_sequence). Append-only, so the
 // table has created_at but no updated_at.
+
 import {
   type CreationOptional,
   DataTypes,
@@ -8,6 +9,7 @@ import {
   Model,
   type Sequelize,
 } from "sequelize";
+import type { JsonDocument } from "./json.js";
 
 export function defineTrackingEvent(sequelize: Sequelize) {
   class TrackingEvent extends Model<InferAttributes<TrackingEvent>, InferCreationAttributes<TrackingEvent>> {
@@ -40,7 +42,11 @@ export function defineTrackingEvent(sequelize: Sequelize) {
     declare weightKg: CreationOptional<string | null>;
     declare dimensionsCm: CreationOptional<string | null>;
 
-    declare rawEventData: CreationOptional<object | null>;
+    declare rawEventData: CreationOptional<JsonDocument | null>;
+
+    // Additions of migrations/0003: content hash (dedup) and the 17TRACK provider that reported it.
+    declare fingerprint: CreationOptional<string | null>;
+    declare providerKey: CreationOptional<number | null>;
 
     declare createdAt: CreationOptional<Date>;
   }
@@ -68,6 +74,8 @@ export function defineTrackingEvent(sequelize: Sequelize) {
       weightKg: DataTypes.DECIMAL(10, 2),
       dimensionsCm: DataTypes.STRING(50),
       rawEventData: DataTypes.JSONB,
+      fingerprint: DataTypes.STRING(64),
+      providerKey: DataTypes.INTEGER,
       createdAt: DataTypes.DATE,
     },
     {

@@ -1,4 +1,5 @@
 // PRD §2.1.2 `tracking_records`: one row per (tracking_number, carrier_id), the current state of a waybill.
+
 import {
   type CreationOptional,
   DataTypes,
@@ -10,6 +11,7 @@ import {
   type Sequelize,
 } from "sequelize";
 import type { CarrierRow } from "./carrier.js";
+import type { JsonDocument } from "./json.js";
 import type { TrackingEventRow } from "./tracking-event.js";
 
 export function defineTrackingRecord(sequelize: Sequelize) {
@@ -44,7 +46,7 @@ export function defineTrackingRecord(sequelize: Sequelize) {
     declare syncRetryCount: CreationOptional<number | null>;
     declare maxSyncRetries: CreationOptional<number | null>;
 
-    declare rawApiResponse: CreationOptional<object | null>;
+    declare rawApiResponse: CreationOptional<JsonDocument | null>;
     declare apiResponseCachedAt: CreationOptional<Date | null>;
     declare cacheTtlMinutes: CreationOptional<number | null>;
 
@@ -52,6 +54,19 @@ export function defineTrackingRecord(sequelize: Sequelize) {
     declare isException: CreationOptional<boolean | null>;
     declare isExpired: CreationOptional<boolean | null>;
     declare requiresAttention: CreationOptional<boolean | null>;
+
+    // Additions of migrations/0003 (not in the PRD).
+    declare registrationState: CreationOptional<"PENDING" | "ACCEPTED" | "REJECTED" | "STOPPED">;
+    declare registrationErrorCode: CreationOptional<number | null>;
+    declare registrationErrorMessage: CreationOptional<string | null>;
+    declare track17CarrierKey: CreationOptional<number | null>;
+    declare registeredAt: CreationOptional<Date | null>;
+    declare priority: CreationOptional<number>;
+    declare latestEventAt: CreationOptional<Date | null>;
+    declare eventCount: CreationOptional<number>;
+    declare trackingStopped: CreationOptional<boolean>;
+    declare carrierChangeCount: CreationOptional<number>;
+    declare cacheStrategy: CreationOptional<"FIXED" | "DYNAMIC" | "ADAPTIVE">;
 
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
@@ -92,6 +107,17 @@ export function defineTrackingRecord(sequelize: Sequelize) {
       isException: DataTypes.BOOLEAN,
       isExpired: DataTypes.BOOLEAN,
       requiresAttention: DataTypes.BOOLEAN,
+      registrationState: { type: DataTypes.STRING(20), allowNull: false, defaultValue: "PENDING" },
+      registrationErrorCode: DataTypes.INTEGER,
+      registrationErrorMessage: DataTypes.STRING(500),
+      track17CarrierKey: { type: DataTypes.INTEGER, field: "track17_carrier_key" },
+      registeredAt: DataTypes.DATE,
+      priority: { type: DataTypes.SMALLINT, allowNull: false, defaultValue: 5 },
+      latestEventAt: DataTypes.DATE,
+      eventCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      trackingStopped: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      carrierChangeCount: { type: DataTypes.SMALLINT, allowNull: false, defaultValue: 0 },
+      cacheStrategy: { type: DataTypes.STRING(10), allowNull: false, defaultValue: "DYNAMIC" },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
