@@ -25,6 +25,11 @@ export function createSimClock(
       realStart = realNow();
       advanced = 0;
     },
-    info: () => ({ now: new Date(now()).toISOString(), startTime: new Date(startTime).toISOString(), advancedMs: advanced, mode }),
+    info: () => ({
+      now: new Date(now()).toISOString(),
+      startTime: new Date(startTime).toISOString(),
+      advancedMs: advanced,
+      mode,
+    }),
   };
 }

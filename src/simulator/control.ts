@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultSpec } from "./faults.js";
 import { parseFault } from "./faults.js";
 import { parseJson, readBody, sendJson } from "./http-io.js";
-import { type ShipmentScript, parseScript } from "./script.js";
+import { parseScript, type ShipmentScript } from "./script.js";
 import type { ControlRoute } from "./server.js";
 
 export interface CountersSnapshot {

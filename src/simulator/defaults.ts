@@ -5,7 +5,7 @@ import { detectCarriers } from "../domain/carriers/detect.js";
 import { CARRIER_SEED } from "../domain/carriers/seed.js";
 import { readCarrierList } from "./carrier-list.js";
 import type { CarrierInfo } from "./places.js";
-import { type Simulator, createSimulator } from "./simulator.js";
+import { createSimulator, type Simulator } from "./simulator.js";
 import type { SimulatorOptions } from "./types.js";
 
 export interface CarrierWiring {

@@ -1,12 +1,12 @@
 // The simulator's state machine: account, registrations, simulated clock, lifecycle settlement and
 // webhook delivery. HTTP lives in server.ts; the endpoints receive this engine.
 import type { PushPayload } from "../upstream/wire.js";
-import { type SimClock, createSimClock } from "./clock.js";
+import { createSimClock, type SimClock } from "./clock.js";
 import { type JourneyPlan, planJourney } from "./journeys.js";
 import { autoStopAt, deleteAt } from "./lifecycle.js";
 import { cutoffOf, trackInfoItem } from "./presenters.js";
-import { type PushOutcome, type WebhookSender, createWebhookSender, serialisePayload } from "./push.js";
-import { type Registration, type RegistrationStore, createRegistrationStore } from "./store.js";
+import { createWebhookSender, type PushOutcome, serialisePayload, type WebhookSender } from "./push.js";
+import { createRegistrationStore, type Registration, type RegistrationStore } from "./store.js";
 import { visibleRevision } from "./track-info.js";
 import type { SimConfig } from "./types.js";
 

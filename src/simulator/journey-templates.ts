@@ -140,7 +140,12 @@ export const TEMPLATES: Record<JourneyKind, Template> = {
       pickedUp,
       exportIn,
       departed,
-      { sub: "Exception_Lost", text: "Shipment cannot be located; a claim may be filed", at: "exportHub", gap: [72, 200] },
+      {
+        sub: "Exception_Lost",
+        text: "Shipment cannot be located; a claim may be filed",
+        at: "exportHub",
+        gap: [72, 200],
+      },
     ],
   },
   "exception-damaged": {

@@ -3,8 +3,8 @@
 // journey starts at registration time because registration returns no events (§2.1).
 import type { MainStatus } from "../upstream/wire.js";
 import { between, createRandom, fnv1a, pick } from "./hash.js";
-import { type JourneyKind, JOURNEY_KINDS, type Site, TEMPLATES, stageOf } from "./journey-templates.js";
-import { type CarrierInfo, COUNTRIES, type City, LAST_MILE_POST, builtinCarrier, citiesOf } from "./places.js";
+import { JOURNEY_KINDS, type JourneyKind, type Site, stageOf, TEMPLATES } from "./journey-templates.js";
+import { builtinCarrier, type CarrierInfo, type City, COUNTRIES, citiesOf, LAST_MILE_POST } from "./places.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -71,7 +71,12 @@ export function pickJourneyKind(number: string): JourneyKind {
 
 export function describeProvider(key: number, describe?: DescribeCarrier): JourneyProvider {
   const info = describe?.(key) ?? builtinCarrier(key);
-  return { key, name: info?.name.trim() || `Carrier ${key}`, homepage: info?.url ?? null, country: info?.country ?? null };
+  return {
+    key,
+    name: info?.name.trim() || `Carrier ${key}`,
+    homepage: info?.url ?? null,
+    country: info?.country ?? null,
+  };
 }
 
 export function planJourney(input: PlanInput): JourneyPlan {
@@ -83,8 +88,7 @@ export function planJourney(input: PlanInput): JourneyPlan {
   const firstSyncAt = startedAt + between(random, 60, 300) * 1000;
 
   const origin = describeProvider(carrier, describe);
-  const originCountry =
-    origin.country && COUNTRIES.includes(origin.country) ? origin.country : pick(random, COUNTRIES);
+  const originCountry = origin.country && COUNTRIES.includes(origin.country) ? origin.country : pick(random, COUNTRIES);
   const destChoices = COUNTRIES.filter((c) => c !== originCountry && LAST_MILE_POST[c]?.key !== carrier);
   const destCountry = template.international ? pick(random, destChoices) : originCountry;
   const sites = resolveSites(random, originCountry, destCountry);

@@ -1,7 +1,14 @@
 // Scripted futures for a shipment (control surface, §9 "advance a shipment through scripted events").
 // Pure: the already-visible past is kept, everything planned after `now` is replaced.
-import { type DescribeCarrier, type JourneyPlan, type PlannedEvent, describeProvider, mainStatusOf } from "./journeys.js";
+
 import { stageOf } from "./journey-templates.js";
+import {
+  type DescribeCarrier,
+  describeProvider,
+  type JourneyPlan,
+  mainStatusOf,
+  type PlannedEvent,
+} from "./journeys.js";
 import { type City, citiesOf } from "./places.js";
 
 export interface ScriptEvent {

@@ -3,8 +3,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Track17Error, track17Message } from "../upstream/error-codes.js";
 import { ENDPOINTS, type Endpoint } from "../upstream/wire.js";
-import type { Engine } from "./engine.js";
-import { type EndpointResult, requestErrorBody } from "./envelope.js";
 import { changeCarrier } from "./endpoints/change-carrier.js";
 import { changeInfo } from "./endpoints/change-info.js";
 import { getQuota } from "./endpoints/get-quota.js";
@@ -13,7 +11,9 @@ import { getTrackList } from "./endpoints/get-track-list.js";
 import { pushNow } from "./endpoints/push-now.js";
 import { register } from "./endpoints/register.js";
 import { deleteTrack, retrackNumber, stopTrack } from "./endpoints/tracking-state.js";
-import type { Faults, FaultSpec } from "./faults.js";
+import type { Engine } from "./engine.js";
+import { type EndpointResult, requestErrorBody } from "./envelope.js";
+import type { FaultSpec, Faults } from "./faults.js";
 import { BodyTooLarge, parseJson, readBody, sendJson, sendRaw } from "./http-io.js";
 import type { RateLimiter } from "./rate-limit.js";
 

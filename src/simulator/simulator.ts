@@ -1,16 +1,23 @@
 // Composition of the simulator: engine + HTTP surface + control + listener, with an idempotent close()
 // that also ends hanging requests and in-flight webhooks (STYLE §7).
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ClockInfo, type CountersSnapshot, type FaultInput, type ShipmentView, type SimControl, createControlRoute } from "./control.js";
+import {
+  type ClockInfo,
+  type CountersSnapshot,
+  createControlRoute,
+  type FaultInput,
+  type ShipmentView,
+  type SimControl,
+} from "./control.js";
 import { createEngine } from "./engine.js";
 import { createFaults } from "./faults.js";
 import { createRateLimiter } from "./rate-limit.js";
-import { type ShipmentScript, applyScript } from "./script.js";
+import { applyScript, type ShipmentScript } from "./script.js";
 import { createApiServer } from "./server.js";
 import type { Registration } from "./store.js";
 import { formatUtc } from "./time-format.js";
-import { type SimulatorOptions, resolveConfig } from "./types.js";
+import { resolveConfig, type SimulatorOptions } from "./types.js";
 
 export interface Simulator extends SimControl {
   /** Starts listening; resolves to the base URL, e.g. "http://127.0.0.1:40123". */
@@ -62,7 +69,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     async scriptShipment(number: string, script: ShipmentScript) {
       engine.settle();
-      const regs = engine.store.find(number).filter((r) => script.carrier === undefined || r.carrier === script.carrier);
+      const regs = engine.store
+        .find(number)
+        .filter((r) => script.carrier === undefined || r.carrier === script.carrier);
       const reg = regs[0];
       if (!reg) return undefined;
       reg.plan = applyScript(reg.plan, engine.now(), script, reg.carrier, config.describeCarrier);

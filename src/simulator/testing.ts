@@ -1,6 +1,6 @@
 // Helpers for tests that drive the simulator over real HTTP: a JSON caller for the 17TRACK paths and a
 // local webhook receiver that keeps the exact raw bytes (§5.3: signatures are over the raw body).
-import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface CallResult {
@@ -65,7 +65,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
           resolve(received.slice());
           return true;
         };
-        const timer = setTimeout(() => reject(new Error(`expected ${count} pushes, got ${received.length}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`expected ${count} pushes, got ${received.length}`)),
+          timeoutMs,
+        );
         if (!check()) waiters.push(() => void check());
       });
     },

@@ -12,7 +12,7 @@ import {
 import { signedHash } from "./hash.js";
 import type { JourneyPlan, PlannedEvent } from "./journeys.js";
 import type { City } from "./places.js";
-import { NULL_TIME_RAW, formatLocal, formatUtc, timeRaw } from "./time-format.js";
+import { formatLocal, formatUtc, NULL_TIME_RAW, timeRaw } from "./time-format.js";
 
 const DAY = 86_400_000;
 
@@ -41,7 +41,8 @@ export function statusAt(plan: JourneyPlan, cutoff: number): { status: string; s
     at: null,
   };
   for (const e of [...plan.events, ...plan.statusChanges]) {
-    if (e.at <= cutoff && (best.at === null || e.at >= best.at)) best = { status: e.status, subStatus: e.subStatus, at: e.at };
+    if (e.at <= cutoff && (best.at === null || e.at >= best.at))
+      best = { status: e.status, subStatus: e.subStatus, at: e.at };
   }
   return best;
 }

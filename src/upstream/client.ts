@@ -16,8 +16,8 @@ import {
   splitItems,
   toRegisterOutcomes,
 } from "./outcomes.js";
-import { type BreakerOptions, type CircuitStateName, createResilience, type RetryOptions } from "./resilience.js";
 import { parseQuota } from "./quota.js";
+import { type BreakerOptions, type CircuitStateName, createResilience, type RetryOptions } from "./resilience.js";
 import type {
   ChangeCarrierItem,
   ChangeInfoItem,

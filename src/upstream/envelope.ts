@@ -3,8 +3,8 @@
 
 import { Track17Error, track17Message } from "./error-codes.js";
 import {
-  type Track17ClientError,
   Track17AuthError,
+  type Track17ClientError,
   Track17ProtocolError,
   Track17RateLimitedError,
   Track17RequestError,

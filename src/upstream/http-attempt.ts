@@ -107,7 +107,8 @@ export async function httpAttempt<T>(input: AttemptInput<T>): Promise<T> {
   const answer = interpretResponse({ endpoint, httpStatus: status, bodyText: text });
   if (!answer.ok) {
     const e = answer.error;
-    const code = e.code !== null ? String(e.code) : e instanceof Track17ProtocolError ? "MALFORMED_RESPONSE" : `HTTP_${status}`;
+    const code =
+      e.code !== null ? String(e.code) : e instanceof Track17ProtocolError ? "MALFORMED_RESPONSE" : `HTTP_${status}`;
     audit(status, answer.body, "FAILURE", code, e.message);
     throw e;
   }

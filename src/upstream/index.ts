@@ -26,7 +26,13 @@ export {
   Track17UnavailableError,
   type UnavailableReason,
 } from "./errors.js";
-export { createTrack17Limiter, type LimiterUsage, limiterKeys, type Track17Limiter, type Track17LimiterOptions } from "./limiter.js";
+export {
+  createTrack17Limiter,
+  type LimiterUsage,
+  limiterKeys,
+  type Track17Limiter,
+  type Track17LimiterOptions,
+} from "./limiter.js";
 export { type LimiterSettings, limiterSettings } from "./limiter-settings.js";
 export type { UpstreamLogger } from "./logger.js";
 export { createMemoryAuditSink, type MemoryAuditSink } from "./memory-audit-sink.js";

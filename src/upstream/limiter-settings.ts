@@ -32,7 +32,8 @@ export const DEFAULT_SPACING_MARGIN = 0.03;
 export function limiterSettings(input: LimiterSettingsInput): LimiterSettings {
   const { perSecond, perMinute } = input;
   if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new RangeError(`perSecond must be > 0, got ${perSecond}`);
-  if (!Number.isInteger(perMinute) || perMinute < 1) throw new RangeError(`perMinute must be an integer >= 1, got ${perMinute}`);
+  if (!Number.isInteger(perMinute) || perMinute < 1)
+    throw new RangeError(`perMinute must be an integer >= 1, got ${perMinute}`);
   const margin = input.spacingMargin ?? DEFAULT_SPACING_MARGIN;
   if (!(margin >= 0) || margin > 1) throw new RangeError(`spacingMargin must be within [0, 1], got ${margin}`);
   const maxConcurrent = input.maxConcurrent ?? Math.max(1, Math.ceil(perSecond));

@@ -47,7 +47,12 @@ export function createQuotaGuard(opts: QuotaGuardOptions): QuotaGuard {
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<QuotaSnapshot> | null = null;
 
-  const snapshot = (): QuotaSnapshot => ({ quota: state.quota, dailyLimitHit: state.dailyLimitHit, refreshedAt, lastError });
+  const snapshot = (): QuotaSnapshot => ({
+    quota: state.quota,
+    dailyLimitHit: state.dailyLimitHit,
+    refreshedAt,
+    lastError,
+  });
 
   const refresh = (): Promise<QuotaSnapshot> => {
     inFlight ??= (async () => {

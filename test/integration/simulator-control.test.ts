@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseArgs } from "../../src/simulator/cli-args.js";
-import { RATE_LIMIT_CODE, createSimulator } from "../../src/simulator/index.js";
+import { createSimulator, RATE_LIMIT_CODE } from "../../src/simulator/index.js";
 import { createSimCaller } from "../../src/simulator/testing.js";
 
 const START = "2025-03-10T08:00:00.000Z";
@@ -22,7 +22,13 @@ test.after(async () => {
   await Promise.all([sim.close(), ...extra.map((s) => s.close())]);
 });
 
-const control = async (method: string, path: string, body?: unknown) => {
+interface ControlAnswer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: control answers are inspected field by field.
+  body: any;
+}
+
+const control = async (method: string, path: string, body?: unknown): Promise<ControlAnswer> => {
   const r = await fetch(`${base}/_sim/${path}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -38,7 +44,10 @@ test("rate limit: a 4th request within a second → HTTP 429 with data.errors; O
   const c = createSimCaller(await limited.listen(), "sandbox-key");
   const results = [];
   for (let i = 0; i < 4; i++) results.push(await c("getquota", {}));
-  assert.equal(results.map((r) => r.status), [200, 200, 200, 429]);
+  assert.equal(
+    results.map((r) => r.status),
+    [200, 200, 200, 429],
+  );
   const body = results[3]?.body;
   assert.is(body.code, RATE_LIMIT_CODE);
   assert.is(body.data.errors[0].code, RATE_LIMIT_CODE);
@@ -193,7 +202,11 @@ test("handler can be mounted in another server", async () => {
 const argCases: [string, string[], object][] = [
   ["defaults", [], { port: 8787, host: "127.0.0.1" }],
   ["port and key", ["--port", "9000", "--api-key", "k"], { port: 9000, host: "127.0.0.1", apiKey: "k" }],
-  ["inline values", ["--port=0", "--quota=5", "--webhook=http://x/y"], { port: 0, host: "127.0.0.1", quotaTotal: 5, webhookUrl: "http://x/y" }],
+  [
+    "inline values",
+    ["--port=0", "--quota=5", "--webhook=http://x/y"],
+    { port: 0, host: "127.0.0.1", quotaTotal: 5, webhookUrl: "http://x/y" },
+  ],
 ];
 for (const [name, argv, expected] of argCases) {
   test(`parseArgs: ${name}`, () => assert.equal(parseArgs(argv), expected));

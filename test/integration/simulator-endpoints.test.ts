@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Simulator, createSimulator, readCarrierList } from "../../src/simulator/index.js";
+import { createSimulator, readCarrierList, type Simulator } from "../../src/simulator/index.js";
 import { type CallResult, createSimCaller } from "../../src/simulator/testing.js";
 import { Track17Error } from "../../src/upstream/error-codes.js";
 
@@ -181,9 +181,15 @@ test("changecarrier: accepted with the new carrier; journey restarts; count visi
 
 test("gettracklist: §2.7 item keys (incl. `delievery_time`), top-level page, 40 per page", async () => {
   const numbers = Array.from({ length: 45 }, (_, i) => `SIMLIST${String(i).padStart(4, "0")}`);
-  await main.call("register", numbers.slice(0, 40).map((number) => ({ number, carrier: 100003 })));
+  await main.call(
+    "register",
+    numbers.slice(0, 40).map((number) => ({ number, carrier: 100003 })),
+  );
   await main.sim.advanceClock(1000);
-  await main.call("register", numbers.slice(40).map((number) => ({ number, carrier: 100002 })));
+  await main.call(
+    "register",
+    numbers.slice(40).map((number) => ({ number, carrier: 100002 })),
+  );
   const first = await main.call("gettracklist", { page_no: 1, order_by: "RegisterTimeAsc" });
   assert.equal(Object.keys(first.body), ["page", "code", "data"]);
   assert.equal(first.body.page, { data_total: 45, page_total: 2, page_no: 1, page_size: 40 });
@@ -191,12 +197,39 @@ test("gettracklist: §2.7 item keys (incl. `delievery_time`), top-level page, 40
   assert.is(first.body.data.accepted.length, 40);
   assert.is(first.body.data.accepted[0].number, "SIMLIST0000");
   assert.equal(Object.keys(first.body.data.accepted[0]), [
-    "number", "param", "param_type", "data_origin", "carrier", "shipping_country", "final_carrier",
-    "recipient_country", "register_time", "tracking_status", "package_status", "track_time", "push_time",
-    "push_status", "push_status_code", "stop_track_time", "stop_track_reason", "is_retracked",
-    "carrier_change_count", "tag", "email", "order_no", "order_time", "lang", "remark", "latest_event_time",
-    "latest_event_info", "days_after_order", "days_after_last_update", "days_of_transit", "days_of_transit_done",
-    "delievery_time", "pickup_time",
+    "number",
+    "param",
+    "param_type",
+    "data_origin",
+    "carrier",
+    "shipping_country",
+    "final_carrier",
+    "recipient_country",
+    "register_time",
+    "tracking_status",
+    "package_status",
+    "track_time",
+    "push_time",
+    "push_status",
+    "push_status_code",
+    "stop_track_time",
+    "stop_track_reason",
+    "is_retracked",
+    "carrier_change_count",
+    "tag",
+    "email",
+    "order_no",
+    "order_time",
+    "lang",
+    "remark",
+    "latest_event_time",
+    "latest_event_info",
+    "days_after_order",
+    "days_after_last_update",
+    "days_of_transit",
+    "days_of_transit_done",
+    "delievery_time",
+    "pickup_time",
   ]); // prettier-ignore
   const second = await main.call("gettracklist", { page_no: 2, order_by: "RegisterTimeAsc" });
   assert.is(second.body.data.accepted.length, 5);
@@ -206,7 +239,11 @@ test("gettracklist: §2.7 item keys (incl. `delievery_time`), top-level page, 40
 });
 
 test("gettracklist: filters number list, carrier, tracking_status, package_status, register_time", async () => {
-  await registered({ number: "RR123456789CN" }, { number: "1Z2617V10397725789" }, { number: "SIMFILTER01", carrier: 100003 });
+  await registered(
+    { number: "RR123456789CN" },
+    { number: "1Z2617V10397725789" },
+    { number: "SIMFILTER01", carrier: 100003 },
+  );
   await main.call("stoptrack", [{ number: "SIMFILTER01" }]);
   const list = async (q: object) =>
     ((await main.call("gettracklist", q)).body.data.accepted as { number: string }[]).map((i) => i.number).sort();
@@ -299,7 +336,10 @@ test("register: already registered → -18019901, free", async () => {
   await registered({ number: "RR123456789CN" });
   rejected(await main.call("register", [{ number: "RR123456789CN" }]), Track17Error.AlreadyRegistered);
   rejected(await main.call("register", [{ number: "rr123456789cn", carrier: 3011 }]), Track17Error.AlreadyRegistered);
-  const both = await main.call("register", [{ number: "SIMDUP0001", carrier: 100003 }, { number: "SIMDUP0001", carrier: 100003 }]);
+  const both = await main.call("register", [
+    { number: "SIMDUP0001", carrier: 100003 },
+    { number: "SIMDUP0001", carrier: 100003 },
+  ]);
   assert.is(both.body.data.accepted.length, 1);
   rejected(both, Track17Error.AlreadyRegistered);
   assert.is((await main.call("getquota", {})).body.data.quota_used, 2);
@@ -308,7 +348,10 @@ test("register: already registered → -18019901, free", async () => {
 test("register: same number under a second carrier is a separate registration", async () => {
   await registered({ number: "RR123456789CN" }, { number: "RR123456789CN", carrier: 190012 });
   const info = await main.call("gettrackinfo", [{ number: "RR123456789CN" }]);
-  assert.equal(info.body.data.accepted.map((a: { carrier: number }) => a.carrier).sort((a: number, b: number) => a - b), [3011, 190012]);
+  assert.equal(
+    info.body.data.accepted.map((a: { carrier: number }) => a.carrier).sort((a: number, b: number) => a - b),
+    [3011, 190012],
+  );
 });
 
 test("register: no carrier and not detectable → -18019903; unknown carrier key → -18019910", async () => {
@@ -363,7 +406,10 @@ test("not registered → -18019902 on every per-number endpoint", async () => {
     rejected(r, Track17Error.NotRegistered);
     assert.is(r.body.data.rejected[0].number, "RR999999999CN");
   }
-  rejected(await main.call("changeinfo", [{ number: "RR999999999CN", items: { tag: "x" } }]), Track17Error.NotRegistered);
+  rejected(
+    await main.call("changeinfo", [{ number: "RR999999999CN", items: { tag: "x" } }]),
+    Track17Error.NotRegistered,
+  );
   rejected(
     await main.call("changecarrier", [{ number: "RR999999999CN", carrier_new: 190012 }]),
     Track17Error.NotRegistered,
@@ -383,7 +429,10 @@ test("stop only tracking (-18019906); retrack only stopped (-18019904) and only 
 test("several carriers for one number and none given → -18019810 on stoptrack", async () => {
   await registered({ number: "RR123456789CN" }, { number: "RR123456789CN", carrier: 190012 });
   rejected(await main.call("stoptrack", [{ number: "RR123456789CN" }]), Track17Error.UpdateNotUnique);
-  assert.is((await main.call("stoptrack", [{ number: "RR123456789CN", carrier: 190012 }])).body.data.accepted.length, 1);
+  assert.is(
+    (await main.call("stoptrack", [{ number: "RR123456789CN", carrier: 190012 }])).body.data.accepted.length,
+    1,
+  );
 });
 
 // ---- changecarrier rules -18019801…-18019809 -----------------------------------------------------

@@ -3,7 +3,14 @@
 // table cases for the pure helpers those rely on.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { JOURNEY_KINDS, type JourneyKind, createSimulator, pickJourneyKind, planJourney } from "../../src/simulator/index.js";
+import {
+  createSimulator,
+  JOURNEY_KINDS,
+  type JourneyKind,
+  pickJourneyKind,
+  planJourney,
+  type ShipmentView,
+} from "../../src/simulator/index.js";
 import { autoStopAt } from "../../src/simulator/lifecycle.js";
 import { createSimCaller } from "../../src/simulator/testing.js";
 import { formatLocal, formatUtc, parseLooseDate } from "../../src/simulator/time-format.js";
@@ -71,7 +78,11 @@ function validate(ti: TrackInfo, where: string) {
     assert.type(p.provider.key, "number");
     assert.ok("provider_lang" in p, `${where}: provider_lang`);
     const times = p.events.map((e) => Date.parse(e.time_utc ?? ""));
-    assert.equal(times, [...times].sort((a, b) => b - a), `${where}: events newest first`);
+    assert.equal(
+      times,
+      [...times].sort((a, b) => b - a),
+      `${where}: events newest first`,
+    );
     for (const e of p.events) {
       checkTimes(`${where} event`, e);
       assert.ok(e.stage === null || (KEY_STAGES as readonly string[]).includes(e.stage as string), where);
@@ -150,11 +161,17 @@ test("pickJourneyKind is pinned for known numbers (a hash change would reshuffle
 
 test("every journey kind: valid track_info at each step, visible events only grow", async () => {
   const numbers = JOURNEY_KINDS.map((k) => numberFor(k));
-  const r = await call("register", numbers.map((number) => ({ number, carrier: 3011 })));
+  const r = await call(
+    "register",
+    numbers.map((number) => ({ number, carrier: 3011 })),
+  );
   assert.is(r.body.data.accepted.length, JOURNEY_KINDS.length);
   const seen = new Map<string, { count: number; hash: number; providers: number }>();
   for (let step = 0; step <= 60; step++) {
-    const res = await call("gettrackinfo", numbers.map((number) => ({ number })));
+    const res = await call(
+      "gettrackinfo",
+      numbers.map((number) => ({ number })),
+    );
     for (const item of res.body.data.accepted as { number: string; track_info: TrackInfo }[]) {
       const where = `${pickJourneyKind(item.number)} @${step * 8}h`;
       validate(item.track_info, where);
@@ -189,7 +206,10 @@ const finals: [JourneyKind, string, string][] = [
 ];
 test("each journey ends in its documented status (§4.2/§4.3)", async () => {
   const numbers = finals.map(([k]) => numberFor(k));
-  await call("register", numbers.map((number) => ({ number, carrier: 3011 })));
+  await call(
+    "register",
+    numbers.map((number) => ({ number, carrier: 3011 })),
+  );
   await sim.advanceClock(40 * DAY);
   for (const [kind, status, sub] of finals) {
     const ti = await info(numberFor(kind));
@@ -245,11 +265,21 @@ test("hand-off journey: two providers, last mile listed first, misc_info.local_*
 test("determinism: the same number follows the same journey, relative to its registration", async () => {
   const number = numberFor("international-handoff", "SIMDET");
   const twin = createSimulator({ ratePerSecond: 10_000, clockMode: "frozen", startTime: START });
-  const later = createSimulator({ ratePerSecond: 10_000, clockMode: "frozen", startTime: new Date("2025-07-01T00:00:00Z") });
+  const later = createSimulator({
+    ratePerSecond: 10_000,
+    clockMode: "frozen",
+    startTime: new Date("2025-07-01T00:00:00Z"),
+  });
   others.push(twin, later);
-  const calls = await Promise.all([twin.listen(), later.listen()]).then((urls) => urls.map((u) => createSimCaller(u, "sandbox-key")));
+  const calls = await Promise.all([twin.listen(), later.listen()]).then((urls) =>
+    urls.map((u) => createSimCaller(u, "sandbox-key")),
+  );
   const results: TrackInfo[] = [];
-  for (const [s, c] of [[sim, call], [twin, calls[0]], [later, calls[1]]] as const) {
+  for (const [s, c] of [
+    [sim, call],
+    [twin, calls[0]],
+    [later, calls[1]],
+  ] as const) {
     await c?.("register", [{ number, carrier: 3011 }]);
     await s.advanceClock(20 * DAY);
     results.push((await c?.("gettrackinfo", [{ number }]))?.body.data.accepted[0].track_info);
@@ -312,7 +342,7 @@ test("scripted future over /_sim: events appear as the clock passes them", async
   const post = (path: string, body: unknown) =>
     fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body) }).then(async (r) => ({
       status: r.status,
-      body: await r.json(),
+      body: (await r.json()) as ShipmentView,
     }));
   const script = {
     events: [
@@ -334,11 +364,17 @@ test("scripted future over /_sim: events appear as the clock passes them", async
   ti = await info(number);
   validate(ti, "scripted");
   assert.is(ti.latest_status.sub_status, "InTransit_SomethingNew");
-  assert.equal(ti.tracking.providers.map((p) => p.provider.key), [7041, 3011]);
+  assert.equal(
+    ti.tracking.providers.map((p) => p.provider.key),
+    [7041, 3011],
+  );
   assert.is((await post("/_sim/shipments/NOPE00000/script", script)).status, 404);
   assert.is((await post(`/_sim/shipments/${number}/script`, { events: [{ afterMs: -1 }] })).status, 400);
-  const view = await fetch(`${base}/_sim/shipments/${number}`).then((r) => r.json());
-  assert.equal(view.events.map((e: { visible: boolean }) => e.visible), [true, true, true]);
+  const view = (await fetch(`${base}/_sim/shipments/${number}`).then((r) => r.json())) as ShipmentView;
+  assert.equal(
+    view.events.map((e: { visible: boolean }) => e.visible),
+    [true, true, true],
+  );
 });
 
 test.run();

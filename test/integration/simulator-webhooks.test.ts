@@ -4,8 +4,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type JourneyKind, createSimulator, pickJourneyKind } from "../../src/simulator/index.js";
-import { type WebhookReceiver, createSimCaller, startWebhookReceiver } from "../../src/simulator/testing.js";
+import { createSimulator, type JourneyKind, pickJourneyKind } from "../../src/simulator/index.js";
+import { createSimCaller, startWebhookReceiver, type WebhookReceiver } from "../../src/simulator/testing.js";
 import { Track17Error } from "../../src/upstream/error-codes.js";
 
 const KEY = "hook-test-key";

@@ -61,7 +61,12 @@ let baseUrl = "";
 let idSeq = 0;
 
 function newLimiter(): Track17Limiter {
-  const l = createTrack17Limiter({ redis, id: `test-upstream-wire-${process.pid}-${idSeq++}`, perSecond: 50, perMinute: 10_000 });
+  const l = createTrack17Limiter({
+    redis,
+    id: `test-upstream-wire-${process.pid}-${idSeq++}`,
+    perSecond: 50,
+    perMinute: 10_000,
+  });
   limiters.push(l);
   return l;
 }
@@ -135,7 +140,10 @@ test("HTTP 200 with code -18010002 is a Track17AuthError, never retried", async 
 });
 
 test("HTTP 401 is a Track17AuthError, never retried", async () => {
-  handler = () => ({ status: 401, body: j({ code: -18010002, data: { errors: [{ code: -18010002, message: "Invalid security key." }] } }) });
+  handler = () => ({
+    status: 401,
+    body: j({ code: -18010002, data: { errors: [{ code: -18010002, message: "Invalid security key." }] } }),
+  });
   const err = await rejectionOf(newClient().getQuota());
   assert.instance(err, Track17AuthError);
   assert.is(seen.length, 1);
@@ -217,7 +225,10 @@ test("malformed JSON is a Track17ProtocolError, not retried", async () => {
 });
 
 test("request-level data.errors is a Track17RequestError, not retried", async () => {
-  handler = () => ({ status: 200, body: j({ code: 0, data: { errors: [{ code: -18010013, message: "Submitted data is invalid." }] } }) });
+  handler = () => ({
+    status: 200,
+    body: j({ code: 0, data: { errors: [{ code: -18010013, message: "Submitted data is invalid." }] } }),
+  });
   const err = await rejectionOf(newClient().register([{ number: "A" }]));
   assert.instance(err, Track17RequestError);
   assert.is((err as Track17RequestError).code, -18010013);

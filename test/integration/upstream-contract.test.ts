@@ -36,7 +36,12 @@ async function startSim(options: SimulatorOptions = {}): Promise<{ sim: Simulato
 }
 
 function clientFor(baseUrl: string, over: { apiKey?: string; audit?: MemoryAuditSink } = {}): Track17Client {
-  const limiter = createTrack17Limiter({ redis, id: `test-upstream-contract-${process.pid}-${seq++}`, perSecond: 10, perMinute: 6000 });
+  const limiter = createTrack17Limiter({
+    redis,
+    id: `test-upstream-contract-${process.pid}-${seq++}`,
+    perSecond: 10,
+    perMinute: 6000,
+  });
   limiters.push(limiter);
   return createTrack17Client({
     baseUrl,

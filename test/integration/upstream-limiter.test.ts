@@ -96,7 +96,10 @@ test("the per-minute reservoir is shared: only perMinute calls run, the rest wai
   const b = limiter(redisClient(), id, 50, 8);
   await Promise.all([a.ready(), b.ready()]);
   let ran = 0;
-  const pending = [...Array.from({ length: 6 }, () => a.schedule(async () => ran++)), ...Array.from({ length: 6 }, () => b.schedule(async () => ran++))];
+  const pending = [
+    ...Array.from({ length: 6 }, () => a.schedule(async () => ran++)),
+    ...Array.from({ length: 6 }, () => b.schedule(async () => ran++)),
+  ];
   // Dropped when the limiters stop (after.each): observe the rejections so none goes unhandled.
   for (const p of pending) p.catch(() => undefined);
   await new Promise((r) => setTimeout(r, 1200));
@@ -117,7 +120,10 @@ test("deleting the limiter's Redis keys mid-run: the next schedule() still works
   await Promise.all(Array.from({ length: 5 }, () => l.schedule(async () => ran++)));
   const keys = await scanKeys(redis, id);
   assert.ok(keys.includes(`b_${id}_settings`), `keys found by SCAN: ${keys.join(", ")}`);
-  assert.ok(keys.every((k) => limiterKeys(id).includes(k)), "limiterKeys() names them all");
+  assert.ok(
+    keys.every((k) => limiterKeys(id).includes(k)),
+    "limiterKeys() names them all",
+  );
   await redis.del(...keys);
   assert.equal(await scanKeys(redis, id), []);
   const more = await Promise.all(Array.from({ length: 3 }, () => l.schedule(async () => ++ran)));
@@ -143,7 +149,14 @@ test("Redis unreachable: errors are logged, nothing crashes, stop() returns", as
   } as unknown as UpstreamLogger;
   const dead = new Redis({ host: "127.0.0.1", port: 1, retryStrategy: () => 200, maxRetriesPerRequest: 1 });
   clients.push(dead);
-  const l = createTrack17Limiter({ redis: dead, id: newId(), perSecond: 5, perMinute: 100, logger, stopTimeoutMs: 300 });
+  const l = createTrack17Limiter({
+    redis: dead,
+    id: newId(),
+    perSecond: 5,
+    perMinute: 100,
+    logger,
+    stopTimeoutMs: 300,
+  });
   const job = l.schedule(async () => "never");
   job.catch(() => undefined);
   await new Promise((r) => setTimeout(r, 500));

@@ -27,7 +27,10 @@ for (const [n, sizes] of chunkCases) {
 }
 
 test("chunk rejects a non-positive size", () => {
-  assert.throws(() => chunk([1], 0), (e: unknown) => e instanceof RangeError);
+  assert.throws(
+    () => chunk([1], 0),
+    (e: unknown) => e instanceof RangeError,
+  );
 });
 
 test("mergeInto concatenates in batch order and keeps one raw per batch", () => {
@@ -41,27 +44,57 @@ const settingsCases = [
   {
     name: "17TRACK 3/s + PRD 100/min",
     input: { perSecond: 3, perMinute: 100 },
-    expect: { minTime: 344, maxConcurrent: 3, reservoir: 100, reservoirRefreshAmount: 100, reservoirRefreshInterval: 60_000 },
+    expect: {
+      minTime: 344,
+      maxConcurrent: 3,
+      reservoir: 100,
+      reservoirRefreshAmount: 100,
+      reservoirRefreshInterval: 60_000,
+    },
   },
   {
     name: "no margin gives the bare 1000/perSecond rounded up",
     input: { perSecond: 3, perMinute: 100, spacingMargin: 0 },
-    expect: { minTime: 334, maxConcurrent: 3, reservoir: 100, reservoirRefreshAmount: 100, reservoirRefreshInterval: 60_000 },
+    expect: {
+      minTime: 334,
+      maxConcurrent: 3,
+      reservoir: 100,
+      reservoirRefreshAmount: 100,
+      reservoirRefreshInterval: 60_000,
+    },
   },
   {
     name: "10/s test budget",
     input: { perSecond: 10, perMinute: 600 },
-    expect: { minTime: 103, maxConcurrent: 10, reservoir: 600, reservoirRefreshAmount: 600, reservoirRefreshInterval: 60_000 },
+    expect: {
+      minTime: 103,
+      maxConcurrent: 10,
+      reservoir: 600,
+      reservoirRefreshAmount: 600,
+      reservoirRefreshInterval: 60_000,
+    },
   },
   {
     name: "explicit maxConcurrent wins",
     input: { perSecond: 3, perMinute: 100, maxConcurrent: 1 },
-    expect: { minTime: 344, maxConcurrent: 1, reservoir: 100, reservoirRefreshAmount: 100, reservoirRefreshInterval: 60_000 },
+    expect: {
+      minTime: 344,
+      maxConcurrent: 1,
+      reservoir: 100,
+      reservoirRefreshAmount: 100,
+      reservoirRefreshInterval: 60_000,
+    },
   },
   {
     name: "fractional perSecond",
     input: { perSecond: 0.5, perMinute: 30, spacingMargin: 0 },
-    expect: { minTime: 2000, maxConcurrent: 1, reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 60_000 },
+    expect: {
+      minTime: 2000,
+      maxConcurrent: 1,
+      reservoir: 30,
+      reservoirRefreshAmount: 30,
+      reservoirRefreshInterval: 60_000,
+    },
   },
 ];
 for (const c of settingsCases) {
@@ -77,7 +110,11 @@ const badSettings = [
   { perSecond: 3, perMinute: 100, spacingMargin: -0.1 },
 ];
 for (const b of badSettings) {
-  test(`limiterSettings rejects ${JSON.stringify(b)}`, () => assert.throws(() => limiterSettings(b), (e: unknown) => e instanceof RangeError));
+  test(`limiterSettings rejects ${JSON.stringify(b)}`, () =>
+    assert.throws(
+      () => limiterSettings(b),
+      (e: unknown) => e instanceof RangeError,
+    ));
 }
 
 test.run();

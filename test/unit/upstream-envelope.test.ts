@@ -128,7 +128,10 @@ const cases: Case[] = [
   {
     name: "code -18010014 + data.errors is a request error",
     status: 200,
-    body: j({ code: -18010014, data: { errors: [{ code: -18010014, message: "Tracking numbers exceed the 40 limit." }] } }),
+    body: j({
+      code: -18010014,
+      data: { errors: [{ code: -18010014, message: "Tracking numbers exceed the 40 limit." }] },
+    }),
     error: Track17RequestError,
     code: -18010014,
   },
@@ -171,7 +174,13 @@ const cases: Case[] = [
     error: Track17RequestError,
     code: -18019908,
   },
-  { name: "HTTP 429 is rate limited", status: 429, body: "Too Many Requests", error: Track17RateLimitedError, retryable: true },
+  {
+    name: "HTTP 429 is rate limited",
+    status: 429,
+    body: "Too Many Requests",
+    error: Track17RateLimitedError,
+    retryable: true,
+  },
   {
     name: "HTTP 500 is unavailable and may have been processed",
     status: 500,
@@ -189,11 +198,21 @@ const cases: Case[] = [
   },
   { name: "HTTP 502 is unavailable", status: 502, body: "<html>", error: Track17UnavailableError },
   { name: "HTTP 404 (wrong URL) is a request error", status: 404, body: "Not Found", error: Track17RequestError },
-  { name: "HTTP 200 with malformed JSON is a protocol error", status: 200, body: '{"code":0,"data":', error: Track17ProtocolError },
+  {
+    name: "HTTP 200 with malformed JSON is a protocol error",
+    status: 200,
+    body: '{"code":0,"data":',
+    error: Track17ProtocolError,
+  },
   { name: "HTTP 200 with empty body is a protocol error", status: 200, body: "", error: Track17ProtocolError },
   { name: "HTTP 200 with a JSON array is a protocol error", status: 200, body: "[]", error: Track17ProtocolError },
   { name: "HTTP 200 with JSON null is a protocol error", status: 200, body: "null", error: Track17ProtocolError },
-  { name: "HTTP 200 without code is a protocol error", status: 200, body: j({ data: {} }), error: Track17ProtocolError },
+  {
+    name: "HTTP 200 without code is a protocol error",
+    status: 200,
+    body: j({ data: {} }),
+    error: Track17ProtocolError,
+  },
 ];
 
 for (const c of cases) {

@@ -37,15 +37,30 @@ for (const [code, reason] of reasonCases) {
 }
 
 test("reason comes from the code, not the message", () => {
-  const r = toRejectedOutcome({ number: "X1", error: { code: -18019902, message: "Tracking number X1 is already registered." } });
+  const r = toRejectedOutcome({
+    number: "X1",
+    error: { code: -18019902, message: "Tracking number X1 is already registered." },
+  });
   assert.is(r.reason, "not_registered");
 });
 
 const rejectedCases: { name: string; raw: unknown; expect: object }[] = [
   {
     name: "full entry with numeric carrier",
-    raw: { number: "RR1", carrier: 3011, tag: "t", error: { code: -18019910, message: "Carrier code 1 is incorrect." } },
-    expect: { number: "RR1", carrier: 3011, tag: "t", code: -18019910, message: "Carrier code 1 is incorrect.", reason: "carrier_incorrect" },
+    raw: {
+      number: "RR1",
+      carrier: 3011,
+      tag: "t",
+      error: { code: -18019910, message: "Carrier code 1 is incorrect." },
+    },
+    expect: {
+      number: "RR1",
+      carrier: 3011,
+      tag: "t",
+      code: -18019910,
+      message: "Carrier code 1 is incorrect.",
+      reason: "carrier_incorrect",
+    },
   },
   {
     name: "carrier echoed as a string",
@@ -100,7 +115,11 @@ test("toRegisterOutcomes: -18019901 is success with alreadyRegistered and the re
     {
       accepted: [{ origin: 1, number: "A", carrier: 3011, email: null, tag: "ta", lang: null }],
       rejected: [
-        { number: "B", carrier: 100002, error: { code: -18019901, message: "Tracking number B is already registered." } },
+        {
+          number: "B",
+          carrier: 100002,
+          error: { code: -18019901, message: "Tracking number B is already registered." },
+        },
         { number: "C", error: { code: -18019901, message: "m" } },
         { number: "D", error: { code: -18010012, message: "The format of 'D' is invalid." } },
       ],
@@ -125,7 +144,9 @@ test("toRegisterOutcomes: -18019901 is success with alreadyRegistered and the re
 });
 
 test("toRegisterOutcomes: accepted entry with nulls does not crash", () => {
-  const r = toRegisterOutcomes({ accepted: [{ number: "A", carrier: null, origin: null }], rejected: [] }, [{ number: "A" }]);
+  const r = toRegisterOutcomes({ accepted: [{ number: "A", carrier: null, origin: null }], rejected: [] }, [
+    { number: "A" },
+  ]);
   assert.equal(r.accepted[0], {
     number: "A",
     carrier: null,

@@ -52,7 +52,11 @@ const verdictCases: { name: string; state: QuotaState; ok: boolean }[] = [
     state: { quota: quota({ max_track_daily: 10, today_used: 9 }), dailyLimitHit: false },
     ok: true,
   },
-  { name: "max_track_daily 0 means no cap", state: { quota: quota({ today_used: 5000 }), dailyLimitHit: false }, ok: true },
+  {
+    name: "max_track_daily 0 means no cap",
+    state: { quota: quota({ today_used: 5000 }), dailyLimitHit: false },
+    ok: true,
+  },
   { name: "a -18019907 hit refuses even with quota left", state: { quota: quota(), dailyLimitHit: true }, ok: false },
   { name: "a -18019907 hit refuses with unknown quota", state: { quota: null, dailyLimitHit: true }, ok: false },
 ];
@@ -82,24 +86,38 @@ test("applyRegisterResult: charges only new registrations", () => {
 });
 
 test("applyRegisterResult: -18019908 zeroes the remaining quota", () => {
-  const s = applyRegisterResult({ quota: quota(), dailyLimitHit: false }, { accepted: [], rejected: [rejected(Track17Error.QuotaExhausted)] });
+  const s = applyRegisterResult(
+    { quota: quota(), dailyLimitHit: false },
+    { accepted: [], rejected: [rejected(Track17Error.QuotaExhausted)] },
+  );
   assert.is(s.quota?.quota_remain, 0);
   assert.not.ok(quotaVerdict(s).ok);
 });
 
 test("applyRegisterResult: -18019908 with unknown quota still refuses afterwards", () => {
-  const s = applyRegisterResult({ quota: null, dailyLimitHit: false }, { accepted: [], rejected: [rejected(Track17Error.QuotaExhausted)] });
+  const s = applyRegisterResult(
+    { quota: null, dailyLimitHit: false },
+    { accepted: [], rejected: [rejected(Track17Error.QuotaExhausted)] },
+  );
   assert.not.ok(quotaVerdict(s).ok);
 });
 
 test("applyRegisterResult: -18019907 marks the daily limit", () => {
-  const s = applyRegisterResult({ quota: quota(), dailyLimitHit: false }, { accepted: [], rejected: [rejected(Track17Error.DailyLimitExceeded)] });
+  const s = applyRegisterResult(
+    { quota: quota(), dailyLimitHit: false },
+    { accepted: [], rejected: [rejected(Track17Error.DailyLimitExceeded)] },
+  );
   assert.ok(s.dailyLimitHit);
 });
 
 test("applyRegisterErrorCode: request-level codes", () => {
-  assert.is(applyRegisterErrorCode({ quota: quota(), dailyLimitHit: false }, Track17Error.QuotaExhausted).quota?.quota_remain, 0);
-  assert.ok(applyRegisterErrorCode({ quota: null, dailyLimitHit: false }, Track17Error.DailyLimitExceeded).dailyLimitHit);
+  assert.is(
+    applyRegisterErrorCode({ quota: quota(), dailyLimitHit: false }, Track17Error.QuotaExhausted).quota?.quota_remain,
+    0,
+  );
+  assert.ok(
+    applyRegisterErrorCode({ quota: null, dailyLimitHit: false }, Track17Error.DailyLimitExceeded).dailyLimitHit,
+  );
   const same = { quota: quota(), dailyLimitHit: false };
   assert.is(applyRegisterErrorCode(same, -18010013), same);
 });
@@ -172,7 +190,10 @@ test("quota guard: a refresh showing quota again re-opens registration", async (
   const f = fakeClient([quota({ quota_remain: 0 }), quota({ quota_remain: 50 })]);
   const guard = createQuotaGuard({ client: f.client, refreshMs: 60_000 });
   await guard.refresh();
-  assert.throws(() => guard.assertCanRegister(1), (e: unknown) => e instanceof Track17QuotaExhaustedError);
+  assert.throws(
+    () => guard.assertCanRegister(1),
+    (e: unknown) => e instanceof Track17QuotaExhaustedError,
+  );
   await guard.refresh();
   guard.assertCanRegister(1);
 });

@@ -4,7 +4,7 @@ import { Track17Error } from "../../upstream/error-codes.js";
 import type { NumberAccepted, Rejected } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
 import { type EndpointResult, itemsResult, rejectCode } from "../envelope.js";
-import { type RawItem, carrierOf, checkNumber, echoNumber, parseItemArray } from "../items.js";
+import { carrierOf, checkNumber, echoNumber, parseItemArray, type RawItem } from "../items.js";
 
 export const MAX_CARRIER_CHANGES = 5;
 

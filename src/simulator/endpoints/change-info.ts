@@ -7,7 +7,11 @@ import { type EndpointResult, itemsResult, rejectCode, rejectItem } from "../env
 import { checkNumber, echoNumber, parseItemArray, targetsOf } from "../items.js";
 import { checkInfoFields } from "./info-fields.js";
 
-export function changeInfo(engine: Engine, body: unknown, requestError: (code: number) => EndpointResult): EndpointResult {
+export function changeInfo(
+  engine: Engine,
+  body: unknown,
+  requestError: (code: number) => EndpointResult,
+): EndpointResult {
   const parsed = parseItemArray(body);
   if ("error" in parsed) return requestError(parsed.error);
   const accepted: NumberAccepted[] = [];

@@ -7,7 +7,11 @@ import { type EndpointResult, itemsResult, rejectCode } from "../envelope.js";
 import { checkNumber, echoNumber, parseItemArray, targetsOf } from "../items.js";
 import { trackInfoItem } from "../presenters.js";
 
-export function getTrackInfo(engine: Engine, body: unknown, requestError: (code: number) => EndpointResult): EndpointResult {
+export function getTrackInfo(
+  engine: Engine,
+  body: unknown,
+  requestError: (code: number) => EndpointResult,
+): EndpointResult {
   const parsed = parseItemArray(body);
   if ("error" in parsed) return requestError(parsed.error);
   const now = engine.now();

@@ -32,13 +32,16 @@ const TIME_FILTERS: readonly { field: string; time: TimeOf }[] = [
   { field: "stop_track_time", time: (r) => r.stopTime },
 ];
 
-const ENUM_FILTERS: readonly { field: string; values: readonly string[]; of: (r: Registration, now: number) => string }[] =
-  [
-    { field: "package_status", values: MAIN_STATUSES, of: (r, now) => statusAt(r.plan, cutoffOf(r, now)).status },
-    { field: "tracking_status", values: ["Tracking", "Stopped"], of: (r) => r.trackingStatus },
-    { field: "push_status", values: ["NotPushed", "Success", "Failure"], of: (r) => r.pushStatus },
-    { field: "data_origin", values: ["Api", "Manual", "Import"], of: () => "Api" },
-  ];
+const ENUM_FILTERS: readonly {
+  field: string;
+  values: readonly string[];
+  of: (r: Registration, now: number) => string;
+}[] = [
+  { field: "package_status", values: MAIN_STATUSES, of: (r, now) => statusAt(r.plan, cutoffOf(r, now)).status },
+  { field: "tracking_status", values: ["Tracking", "Stopped"], of: (r) => r.trackingStatus },
+  { field: "push_status", values: ["NotPushed", "Success", "Failure"], of: (r) => r.pushStatus },
+  { field: "data_origin", values: ["Api", "Manual", "Import"], of: () => "Api" },
+];
 
 export function getTrackList(
   engine: Engine,
@@ -52,7 +55,8 @@ export function getTrackList(
   const q = query as Record<string, unknown>;
   const now = engine.now();
   const built = buildFilters(q, now);
-  if ("error" in built) return requestError(Track17Error.DataValueInvalid, `The value of data ${built.error} is invalid.`);
+  if ("error" in built)
+    return requestError(Track17Error.DataValueInvalid, `The value of data ${built.error} is invalid.`);
   const order = ORDERS[typeof q.order_by === "string" ? q.order_by : "RegisterTimeDesc"];
   if (!order) return requestError(Track17Error.DataValueInvalid, "The value of data order_by is invalid.");
   const pageNo = Number.isInteger(q.page_no) && (q.page_no as number) > 0 ? (q.page_no as number) : 1;
@@ -91,7 +95,12 @@ function buildFilters(q: Record<string, unknown>, now: number): { filters: Filte
     // AIO sends a comma-separated string; an array is tolerated too.
     const raw = Array.isArray(q.number) ? q.number.join(",") : q.number;
     if (typeof raw !== "string") return { error: "number" };
-    const wanted = new Set(raw.split(",").map((n) => n.trim().toUpperCase()).filter(Boolean));
+    const wanted = new Set(
+      raw
+        .split(",")
+        .map((n) => n.trim().toUpperCase())
+        .filter(Boolean),
+    );
     filters.push((r) => wanted.has(r.number.toUpperCase()));
   }
   if (q.carrier !== undefined && q.carrier !== null && q.carrier !== "") {

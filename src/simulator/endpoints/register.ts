@@ -4,14 +4,18 @@ import { Track17Error } from "../../upstream/error-codes.js";
 import type { RegisterAccepted, Rejected } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
 import { type EndpointResult, itemsResult, rejectCode, rejectItem } from "../envelope.js";
-import { type RawItem, carrierOf, checkNumber, echoNumber, parseItemArray } from "../items.js";
+import { carrierOf, checkNumber, echoNumber, parseItemArray, type RawItem } from "../items.js";
 import type { Registration } from "../store.js";
 import { checkInfoFields, type InfoFields } from "./info-fields.js";
 
 /** Postal operators have 4–5 digit keys (§7.2); only they may take a final (last-mile) carrier (-18010016). */
 const isPostal = (key: number) => key < 100_000;
 
-export function register(engine: Engine, body: unknown, requestError: (code: number) => EndpointResult): EndpointResult {
+export function register(
+  engine: Engine,
+  body: unknown,
+  requestError: (code: number) => EndpointResult,
+): EndpointResult {
   const parsed = parseItemArray(body);
   if ("error" in parsed) return requestError(parsed.error);
   engine.rollDay();
@@ -55,7 +59,8 @@ function registerOne(engine: Engine, item: RawItem): { accepted: RegisterAccepte
 
   const finalCarrier = carrierOf(item.final_carrier);
   if (finalCarrier !== undefined) {
-    if (!config.isKnownCarrier(finalCarrier)) return fail(Track17Error.CarrierCodeIncorrect, String(item.final_carrier));
+    if (!config.isKnownCarrier(finalCarrier))
+      return fail(Track17Error.CarrierCodeIncorrect, String(item.final_carrier));
     if (!isPostal(carrier)) return fail(Track17Error.FinalCarrierPostalOnly);
   }
 

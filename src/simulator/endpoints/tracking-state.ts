@@ -4,7 +4,7 @@ import { Track17Error } from "../../upstream/error-codes.js";
 import type { NumberAccepted, Rejected } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
 import { type EndpointResult, itemsResult, rejectCode } from "../envelope.js";
-import { type RawItem, checkNumber, echoNumber, parseItemArray, targetsOf } from "../items.js";
+import { checkNumber, echoNumber, parseItemArray, type RawItem, targetsOf } from "../items.js";
 import type { Registration } from "../store.js";
 
 type Action = (engine: Engine, reg: Registration) => number | null;
