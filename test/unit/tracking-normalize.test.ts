@@ -2,51 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { normalizeTrackInfo } from "../../src/domain/tracking/normalize.js";
 import { planRecordUpdate } from "../../src/domain/tracking/plan-update.js";
-import type { Provider, TrackEvent, TrackInfo } from "../../src/upstream/wire.js";
-
-const addr = (country: string | null, city: string | null) => ({
-  country,
-  state: null,
-  city,
-  street: null,
-  postal_code: null,
-  coordinates: { longitude: null, latitude: null },
-});
-const ev = (utc: string, description: string, extra: Partial<TrackEvent> = {}): TrackEvent => ({
-  time_iso: null,
-  time_utc: utc,
-  description,
-  location: null,
-  stage: null,
-  address: addr(null, null),
-  ...extra,
-});
-const provider = (key: number, events: TrackEvent[]): Provider => ({
-  provider: { key, name: `P${key}`, alias: null, tel: null, homepage: null, country: null },
-  service_type: null,
-  latest_sync_status: "Success",
-  latest_sync_time: null,
-  events_hash: 0,
-  events,
-});
-function info(providers: Provider[], status = "InTransit", sub = "InTransit_Other"): TrackInfo {
-  const all = providers.flatMap((p) => p.events);
-  return {
-    shipping_info: { shipper_address: addr("CN", null), recipient_address: addr("US", "GASQUET") },
-    latest_status: { status, sub_status: sub, sub_status_descr: null },
-    latest_event: all.sort((a, b) => (b.time_utc ?? "").localeCompare(a.time_utc ?? ""))[0] ?? null,
-    time_metrics: {
-      days_after_order: null,
-      days_of_transit: null,
-      days_of_transit_done: null,
-      days_after_last_update: null,
-      estimated_delivery_date: { source: null, from: "2022-04-05T00:00:00Z", to: null },
-    },
-    milestone: [],
-    misc_info: {},
-    tracking: { providers_hash: 1, providers },
-  };
-}
+import type { TrackInfo } from "../../src/upstream/wire.js";
+import { addr, ev, info, provider } from "../support/track-info.js";
 
 test("the reference's UPS example: status, flags, location, countries", () => {
   const n = normalizeTrackInfo(
@@ -129,7 +86,13 @@ const base = { status: "IN_TRANSIT" as const, subStatus: "InTransit_Other", regi
 const at = (iso: string) => new Date(iso);
 
 test("planRecordUpdate: a newer answer applies and reports the status change", () => {
-  const n = normalizeTrackInfo(info([provider(1, [ev("2024-01-03T00:00:00Z", "Delivered", { stage: "Delivered" })])], "Delivered", "Delivered_Other"));
+  const n = normalizeTrackInfo(
+    info(
+      [provider(1, [ev("2024-01-03T00:00:00Z", "Delivered", { stage: "Delivered" })])],
+      "Delivered",
+      "Delivered_Other",
+    ),
+  );
   const plan = planRecordUpdate({ ...base, latestEventAt: at("2024-01-02T00:00:00Z") }, n);
   assert.ok(plan.statusChanged);
   assert.is(plan.previousStatus, "IN_TRANSIT");
@@ -138,7 +101,9 @@ test("planRecordUpdate: a newer answer applies and reports the status change", (
 });
 
 test("planRecordUpdate: an older answer (out of order) never regresses the status", () => {
-  const n = normalizeTrackInfo(info([provider(1, [ev("2024-01-01T00:00:00Z", "Accepted")])], "InfoReceived", "InfoReceived"));
+  const n = normalizeTrackInfo(
+    info([provider(1, [ev("2024-01-01T00:00:00Z", "Accepted")])], "InfoReceived", "InfoReceived"),
+  );
   const plan = planRecordUpdate({ ...base, status: "DELIVERED", latestEventAt: at("2024-01-03T00:00:00Z") }, n);
   assert.is(plan.patch, undefined);
   assert.not.ok(plan.statusChanged);
@@ -147,18 +112,29 @@ test("planRecordUpdate: an older answer (out of order) never regresses the statu
 test("planRecordUpdate: an empty NotFound answer does not erase a shipment that has events", () => {
   const n = normalizeTrackInfo(info([], "NotFound", "NotFound_Other"));
   assert.is(planRecordUpdate({ ...base, latestEventAt: at("2024-01-01T00:00:00Z") }, n).patch, undefined);
-  assert.is(planRecordUpdate({ ...base, status: "NOT_FOUND", latestEventAt: null }, n).patch?.currentStatus, "NOT_FOUND");
+  assert.is(
+    planRecordUpdate({ ...base, status: "NOT_FOUND", latestEventAt: null }, n).patch?.currentStatus,
+    "NOT_FOUND",
+  );
 });
 
 test("planRecordUpdate: an unknown status keeps the current one", () => {
-  const n = normalizeTrackInfo(info([provider(1, [ev("2024-01-05T00:00:00Z", "Beamed")])], "Teleported", "Teleported_Other"));
+  const n = normalizeTrackInfo(
+    info([provider(1, [ev("2024-01-05T00:00:00Z", "Beamed")])], "Teleported", "Teleported_Other"),
+  );
   const plan = planRecordUpdate({ ...base, latestEventAt: at("2024-01-01T00:00:00Z") }, n);
   assert.is(plan.patch?.currentStatus, "IN_TRANSIT");
   assert.not.ok(plan.statusChanged);
 });
 
 test("planRecordUpdate: the same-time answer applies (ties go to the newer answer)", () => {
-  const n = normalizeTrackInfo(info([provider(1, [ev("2024-01-02T00:00:00Z", "Out", { sub_status: "OutForDelivery_Other" })])], "OutForDelivery", "OutForDelivery_Other"));
+  const n = normalizeTrackInfo(
+    info(
+      [provider(1, [ev("2024-01-02T00:00:00Z", "Out", { sub_status: "OutForDelivery_Other" })])],
+      "OutForDelivery",
+      "OutForDelivery_Other",
+    ),
+  );
   const plan = planRecordUpdate({ ...base, latestEventAt: at("2024-01-02T00:00:00Z") }, n);
   assert.is(plan.patch?.currentStatus, "OUT_FOR_DELIVERY");
 });

@@ -22,6 +22,11 @@ export function statusFromCode(code: number): Status | undefined {
   return STATUSES[code - 1];
 }
 
+/** A stored status string (the enum name) → Status; anything else gives undefined. */
+export function parseStatus(value: string | null | undefined): Status | undefined {
+  return (STATUSES as readonly string[]).includes(value ?? "") ? (value as Status) : undefined;
+}
+
 const MAIN: Record<string, Status> = {
   NotFound: "NOT_FOUND",
   InfoReceived: "INFO_RECEIVED",

@@ -1,0 +1,188 @@
+// The one ingest function (DESIGN data paths 2 and 3): sync, push and refresh all land here. Per shipment and in one
+// transaction: lock the record, insert the answer's new events (deduplicated by fingerprint, so a repeated push or
+// an overlapping page inserts nothing twice), renumber the timeline when a late event arrived, apply the
+// non-regressing state update, and write a change-feed row (the outbox the cache and Watch streams work from).
+import type { Logger } from "pino";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import type { NormalizedEvent } from "../domain/tracking/normalize.js";
+import { normalizeTrackInfo } from "../domain/tracking/normalize.js";
+import { planRecordUpdate, requiresAttention } from "../domain/tracking/plan-update.js";
+import { parseStatus, type Status } from "../domain/tracking/status.js";
+import { CHANGES_CHANNEL } from "./change-feed.js";
+import type { Ingest, IngestInput, IngestResult } from "./ingest-port.js";
+
+interface LockedRecord {
+  tracking_id: string;
+  current_status: string;
+  current_substatus: string | null;
+  latest_event_at: Date | null;
+  registration_state: string;
+  max_sequence: number;
+}
+
+const LOCK_COLUMNS = `r.tracking_id, r.current_status, r.current_substatus, r.latest_event_at, r.registration_state,
+  (SELECT coalesce(max(event_sequence), 0)::int FROM tracking_events WHERE tracking_id = r.tracking_id) AS max_sequence`;
+
+// A number tracked on several carriers: the record whose carrier 17TRACK names wins, else the oldest.
+const LOCK_BY_NUMBER = `SELECT ${LOCK_COLUMNS}
+  FROM tracking_records r JOIN carriers c ON c.carrier_id = r.carrier_id
+  WHERE r.tracking_number = $1
+  ORDER BY (r.track17_carrier_key = $2 OR c.track17_key = $2) DESC NULLS LAST, r.created_at
+  LIMIT 1 FOR UPDATE OF r`;
+const LOCK_BY_ID = `SELECT ${LOCK_COLUMNS} FROM tracking_records r WHERE r.tracking_id = $1 FOR UPDATE`;
+
+const INSERT_EVENTS = `
+  INSERT INTO tracking_events (tracking_id, event_sequence, event_status, event_substatus, event_status_code,
+    location_country, location_state, location_city, location_postal_code, location_full_address,
+    event_description, event_description_cn, event_timestamp, event_timezone_offset, carrier_event_code,
+    raw_event_data, fingerprint, provider_key)
+  SELECT $1, $2 + t.ord, t.status, t.substatus, t.code, t.country, t.state, t.city, t.postal, t.address,
+    t.description, t.description_cn, t.ts, t.tz_offset, t.stage, t.raw, t.fingerprint, t.provider_key
+  FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+    $11::text[], $12::text[], $13::timestamp[], $14::text[], $15::text[], $16::jsonb[], $17::text[], $18::int[])
+    WITH ORDINALITY AS t(status, substatus, code, country, state, city, postal, address, description,
+      description_cn, ts, tz_offset, stage, raw, fingerprint, provider_key, ord)
+  ON CONFLICT (tracking_id, fingerprint) DO NOTHING
+  RETURNING event_timestamp`;
+
+// Two passes through negative numbers so the unique (tracking_id, event_sequence) never sees a transient clash.
+const RENUMBER_NEGATIVE = `
+  UPDATE tracking_events e SET event_sequence = -r.rn
+  FROM (SELECT event_id, row_number() OVER (ORDER BY event_timestamp, event_id)::int AS rn
+        FROM tracking_events WHERE tracking_id = $1) r
+  WHERE e.event_id = r.event_id AND e.event_sequence <> r.rn`;
+const RENUMBER_FLIP = `UPDATE tracking_events SET event_sequence = -event_sequence WHERE tracking_id = $1 AND event_sequence < 0`;
+
+function eventColumns(events: NormalizedEvent[]): unknown[] {
+  const col = <T>(f: (e: NormalizedEvent) => T) => events.map(f);
+  return [
+    col((e) => e.status),
+    col((e) => e.subStatus),
+    col((e) => e.statusCode),
+    col((e) => e.country),
+    col((e) => e.state),
+    col((e) => e.city),
+    col((e) => e.postalCode),
+    col((e) => e.fullAddress),
+    col((e) => e.description),
+    col((e) => e.descriptionCn),
+    col((e) => e.time.utc.toISOString()),
+    col((e) => e.time.offset),
+    col((e) => e.stage),
+    col((e) => JSON.stringify(e.raw)),
+    col((e) => e.fingerprint),
+    col((e) => e.providerKey || null),
+  ];
+}
+
+export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): Ingest {
+  const { sequelize } = deps;
+
+  async function apply(input: IngestInput, transaction: Transaction): Promise<IngestResult | undefined> {
+    const [record] = await sequelize.query<LockedRecord>(input.trackingId ? LOCK_BY_ID : LOCK_BY_NUMBER, {
+      bind: input.trackingId ? [input.trackingId] : [input.trackingNumber, input.track17CarrierKey ?? null],
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    if (!record) return undefined;
+
+    const normalized = normalizeTrackInfo(input.trackInfo ?? ({} as never));
+    const previousStatus: Status = parseStatus(record.current_status) ?? "NOT_FOUND";
+    let newEvents = 0;
+    if (normalized.events.length > 0) {
+      const inserted = await sequelize.query<{ event_timestamp: Date }>(INSERT_EVENTS, {
+        bind: [record.tracking_id, record.max_sequence, ...eventColumns(normalized.events)],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      newEvents = inserted.length;
+      // Appends ordered by time keep 1..n as they are; a late event or a skipped duplicate needs a renumber.
+      const appendOnly =
+        newEvents === normalized.events.length &&
+        (record.latest_event_at === null ||
+          inserted.every((e) => e.event_timestamp.getTime() >= (record.latest_event_at as Date).getTime()));
+      if (newEvents > 0 && !appendOnly) {
+        await sequelize.query(RENUMBER_NEGATIVE, { bind: [record.tracking_id], transaction });
+        await sequelize.query(RENUMBER_FLIP, { bind: [record.tracking_id], transaction });
+      }
+    }
+
+    const plan = planRecordUpdate(
+      {
+        status: previousStatus,
+        subStatus: record.current_substatus,
+        latestEventAt: record.latest_event_at,
+        registrationRejected: record.registration_state === "REJECTED",
+      },
+      normalized,
+    );
+    const status = plan.patch?.currentStatus ?? previousStatus;
+    const now = new Date();
+    await sequelize.query(
+      `UPDATE tracking_records SET
+         current_status = coalesce($2, current_status), current_substatus = CASE WHEN $2 IS NULL THEN current_substatus ELSE $3 END,
+         status_code = coalesce($4, status_code),
+         current_location = CASE WHEN $2 IS NULL THEN current_location ELSE $5 END,
+         current_location_country = CASE WHEN $2 IS NULL THEN current_location_country ELSE $6 END,
+         current_location_city = CASE WHEN $2 IS NULL THEN current_location_city ELSE $7 END,
+         origin_country = coalesce($8, origin_country), destination_country = coalesce($9, destination_country),
+         estimated_delivery_date = coalesce($10::date, estimated_delivery_date),
+         actual_delivery_date = CASE WHEN $2 IS NULL THEN actual_delivery_date ELSE $11 END,
+         is_delivered = coalesce($12, is_delivered), is_exception = coalesce($13, is_exception),
+         is_expired = coalesce($14, is_expired), latest_event_at = coalesce($15, latest_event_at),
+         requires_attention = $16 OR (requires_attention AND $17),
+         event_count = event_count + $18, raw_api_response = $19, api_response_cached_at = $20,
+         last_synced_at = $20, updated_at = $20
+       WHERE tracking_id = $1`,
+      {
+        bind: [
+          record.tracking_id,
+          plan.patch?.currentStatus ?? null,
+          plan.patch?.currentSubstatus ?? null,
+          plan.patch?.statusCode ?? null,
+          plan.patch?.currentLocation ?? null,
+          plan.patch?.currentLocationCountry ?? null,
+          plan.patch?.currentLocationCity ?? null,
+          plan.patch?.originCountry ?? null,
+          plan.patch?.destinationCountry ?? null,
+          plan.patch?.estimatedDeliveryDate ?? null,
+          plan.patch?.actualDeliveryDate ?? null,
+          plan.patch?.isDelivered ?? null,
+          plan.patch?.isException ?? null,
+          plan.patch?.isExpired ?? null,
+          plan.patch?.latestEventAt ?? null,
+          requiresAttention(status, record.registration_state === "REJECTED"),
+          // A stale answer keeps an attention flag raised for other reasons (sync failures) as it is.
+          plan.patch === undefined,
+          newEvents,
+          JSON.stringify(input.trackInfo ?? null),
+          now,
+        ],
+        transaction,
+      },
+    );
+
+    if (newEvents > 0 || plan.statusChanged) {
+      await sequelize.query(
+        `WITH c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status, status_changed, new_events)
+                    VALUES ($1, 'UPDATED', $2, $3, $4) RETURNING change_id)
+         SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM c`,
+        { bind: [record.tracking_id, status, plan.statusChanged, newEvents], transaction },
+      );
+    }
+    return {
+      trackingId: record.tracking_id,
+      newEvents,
+      eventsSeen: normalized.events.length,
+      statusChanged: plan.statusChanged,
+      previousStatus,
+      status,
+    };
+  }
+
+  return {
+    ingest(input, transaction) {
+      return transaction ? apply(input, transaction) : sequelize.transaction((tx) => apply(input, tx));
+    },
+  };
+}
