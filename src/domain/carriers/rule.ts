@@ -19,7 +19,7 @@ export interface RuleHit {
 }
 
 export interface DetectionRule {
-  /** Every carrier code the rule can offer; test/unit/carrier-detection.test.ts checks each is seeded. */
+  /** Every carrier code the rule can offer; test/unit/carrier-detect.test.ts checks each is seeded. */
   readonly carriers: readonly string[];
   detect(normalized: string): RuleHit[];
 }

@@ -23,11 +23,9 @@ const ups1z = checkedRule(
 );
 
 // UPS Mail Innovations: "MI" + 6-digit mailer id + the mailer's package id. Format only.
-const upsMailInnovations = formatRule(
-  "UPS Mail Innovations MI + mailer id (format only)",
-  /^MI\d{6}[0-9A-Z]{1,22}$/,
-  [["ups-mail-innovations", 0.9]],
-);
+const upsMailInnovations = formatRule("UPS Mail Innovations MI + mailer id (format only)", /^MI\d{6}[0-9A-Z]{1,22}$/, [
+  ["ups-mail-innovations", 0.9],
+]);
 
 // FedEx Express 12 digits: weights 1,3,7 from the right, mod 11 (10 → 0). Many carriers use 12 digits, so
 // even a verified number only reaches the "verified bare length" band.

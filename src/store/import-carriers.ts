@@ -1,0 +1,106 @@
+// Writes an imported 17TRACK carrier list into `carriers` (scripts/carriers-import.ts). Unlike the start-up seed
+// (seed-carriers.ts), rows are matched on track17_key, the identity 17TRACK gives them, and the import owns
+// only the list's columns: carrier_code is set on insert and never renamed, is_active stays the operator's,
+// avg_delivery_days stays what our statistics measured, and a template or prediction flag is only ever filled
+// in, never cleared, by a list that has none.
+import { QueryTypes, type Sequelize, Transaction } from "sequelize";
+import type { CarrierSeed } from "../domain/carriers/carrier-seed.js";
+import { buildImportRows, parseCarrierList, type RejectedEntry } from "../domain/carriers/import-17track.js";
+import { CARRIER_SEED } from "../domain/carriers/seed.js";
+import type { CarrierSeedEntry, CarrierSeedResult } from "./seed-carriers.js";
+
+export interface StoredCarrierCode {
+  code: string;
+  track17Key: number | null;
+}
+
+// One statement for the whole list via unnest() (10 array parameters, whatever its length).
+const UPSERT_SQL = `
+INSERT INTO carriers AS c (
+  carrier_code, track17_key, carrier_name, carrier_name_cn, carrier_url, carrier_phone, tracking_url_template,
+  country_iso, supports_prediction, avg_delivery_days, created_at, updated_at
+)
+SELECT s.code, s.track17_key, s.name, s.name_cn, s.url, s.phone, s.template,
+       s.country, COALESCE(s.supports_prediction, false), s.avg_days,
+       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+FROM unnest($1::varchar[], $2::integer[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
+            $7::varchar[], $8::varchar[], $9::boolean[], $10::integer[])
+     AS s(code, track17_key, name, name_cn, url, phone, template, country, supports_prediction, avg_days)
+ON CONFLICT (track17_key) DO UPDATE SET
+  carrier_name = EXCLUDED.carrier_name,
+  carrier_name_cn = EXCLUDED.carrier_name_cn,
+  carrier_url = EXCLUDED.carrier_url,
+  carrier_phone = EXCLUDED.carrier_phone,
+  country_iso = EXCLUDED.country_iso,
+  tracking_url_template = COALESCE(EXCLUDED.tracking_url_template, c.tracking_url_template),
+  supports_prediction = c.supports_prediction OR EXCLUDED.supports_prediction,
+  updated_at = EXCLUDED.updated_at
+WHERE (c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.country_iso, c.tracking_url_template,
+       c.supports_prediction)
+  IS DISTINCT FROM
+      (EXCLUDED.carrier_name, EXCLUDED.carrier_name_cn, EXCLUDED.carrier_url, EXCLUDED.carrier_phone,
+       EXCLUDED.country_iso, COALESCE(EXCLUDED.tracking_url_template, c.tracking_url_template),
+       c.supports_prediction OR EXCLUDED.supports_prediction)
+RETURNING (xmax = 0) AS inserted`;
+
+/**
+ * Reads the codes in use, lets `build` turn them into rows (assigning codes to new carriers), and upserts the
+ * rows, all in one transaction that holds off concurrent writers of `carriers`, so two imports at once cannot
+ * hand out the same code. Three statements whatever the list's size.
+ */
+export async function importCarrierRows(
+  sequelize: Sequelize,
+  build: (stored: StoredCarrierCode[]) => readonly CarrierSeedEntry[],
+): Promise<CarrierSeedResult & { total: number }> {
+  return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
+    // SHARE ROW EXCLUSIVE conflicts with itself and with writers, not with readers.
+    await sequelize.query("LOCK TABLE carriers IN SHARE ROW EXCLUSIVE MODE", { transaction });
+    const stored = await sequelize.query<{ code: string; track17Key: number | null }>(
+      `SELECT carrier_code AS "code", track17_key AS "track17Key" FROM carriers`,
+      { type: QueryTypes.SELECT, transaction },
+    );
+    const rows = build(stored);
+    if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, total: 0 };
+    const written = await sequelize.query<{ inserted: boolean }>(UPSERT_SQL, {
+      type: QueryTypes.SELECT,
+      transaction,
+      bind: [
+        rows.map((s) => s.code),
+        rows.map((s) => s.track17Key),
+        rows.map((s) => s.name),
+        rows.map((s) => s.nameCn ?? null),
+        rows.map((s) => s.url ?? null),
+        rows.map((s) => s.phone ?? null),
+        rows.map((s) => s.trackingUrlTemplate ?? null),
+        rows.map((s) => s.country || null),
+        rows.map((s) => s.supportsPrediction ?? null),
+        rows.map((s) => s.avgDeliveryDays ?? null),
+      ],
+    });
+    const inserted = written.filter((r) => r.inserted).length;
+    return {
+      inserted,
+      updated: written.length - inserted,
+      unchanged: rows.length - written.length,
+      total: rows.length,
+    };
+  });
+}
+
+export interface CarrierListImportResult extends CarrierSeedResult {
+  /** Entries of the list that became rows. */
+  total: number;
+  rejected: RejectedEntry[];
+  warnings: string[];
+}
+
+/** Imports a decoded apicarrier.all.json: parse, assign codes against what is stored and seeded, upsert. */
+export async function importCarrierList(
+  sequelize: Sequelize,
+  json: unknown,
+  seed: readonly CarrierSeed[] = CARRIER_SEED,
+): Promise<CarrierListImportResult> {
+  const parsed = parseCarrierList(json);
+  const counts = await importCarrierRows(sequelize, (stored) => buildImportRows(parsed.carriers, stored, seed));
+  return { ...counts, rejected: parsed.rejected, warnings: parsed.warnings };
+}
