@@ -19,7 +19,9 @@ export interface EnsureDatabaseOptions {
 /** Creates the database named by `databaseUrl` unless it exists. Resolves true when this call created it. */
 export async function ensureDatabase(databaseUrl: string, options: EnsureDatabaseOptions = {}): Promise<boolean> {
   const name = databaseNameOf(databaseUrl);
-  const client = new pg.Client({ connectionString: withDatabase(databaseUrl, options.maintenanceDatabase ?? "postgres") });
+  const client = new pg.Client({
+    connectionString: withDatabase(databaseUrl, options.maintenanceDatabase ?? "postgres"),
+  });
   // A dropped connection emits 'error' on the client; without a listener Node would crash the process.
   client.on("error", () => {});
   await client.connect();

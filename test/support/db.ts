@@ -80,7 +80,11 @@ export async function dropDatabase(name: string): Promise<void> {
 function migrationsHash(): string {
   const hash = createHash("sha256");
   for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
-    hash.update(file).update("\0").update(readFileSync(join(MIGRATIONS_DIR, file))).update("\0");
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(MIGRATIONS_DIR, file)))
+      .update("\0");
   }
   return hash.digest("hex").slice(0, 8);
 }
