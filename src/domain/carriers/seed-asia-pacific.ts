@@ -1,5 +1,5 @@
 // China-based cross-border forwarders and the big parcel networks of Asia-Pacific.
-// Keys and names are checked against 17TRACK's carrier list by test/unit/carrier-seed.test.ts (17TRACK
+// Keys and names are checked against 17TRACK's carrier list by test/integration/carriers-import.test.ts (17TRACK
 // reference §7.3). `avgDeliveryDays` for cross-border forwarders (≈ 14 days) is a coarse prior, our
 // assumption, meant to be replaced by measured per-carrier statistics (PRD §3.1.1).
 import type { CarrierSeed } from "./carrier-seed.js";

@@ -1,5 +1,5 @@
 // Express integrators and parcel carriers of the Americas, Europe, the Middle East and India.
-// Keys and names are checked against 17TRACK's carrier list by test/unit/carrier-seed.test.ts (17TRACK
+// Keys and names are checked against 17TRACK's carrier list by test/integration/carriers-import.test.ts (17TRACK
 // reference §7.3). `supportsPrediction` marks carriers that publish an expected delivery date or window
 // to recipients; `avgDeliveryDays` is a coarse prior by service class (express ≈ 3 days), our assumption,
 // meant to be replaced by measured per-carrier statistics (PRD §3.1.1).

@@ -1,6 +1,6 @@
 // National postal operators (UPU designated operators and their EMS / parcel arms), one per country we map
 // S10 suffixes to, plus a few second operators of the same country (EMS, parcel, international mail).
-// Keys and names are checked against 17TRACK's carrier list by test/unit/carrier-seed.test.ts (17TRACK
+// Keys and names are checked against 17TRACK's carrier list by test/integration/carriers-import.test.ts (17TRACK
 // reference §7.3); name/url/phone are 17TRACK's own values (`_name`, `_url`, `_tel`, trimmed).
 // Templates fall back to 17TRACK's public tracking page (`fc` = carrier key) where we know no stable
 // carrier URL that takes the bare number.

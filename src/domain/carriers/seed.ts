@@ -1,6 +1,6 @@
 // The built-in carrier master data (PRD §2.1.1, §3.1.1): the ~200 carriers most used worldwide, every one
 // with a 17TRACK key verified against the shared carrier list (17TRACK reference §7.3; wrong keys circulate
-// in public code, so test/unit/carrier-seed.test.ts re-checks key and name). The full 17TRACK list is
+// in public code, so test/integration/carriers-import.test.ts re-checks key and name). The full 17TRACK list is
 // imported on top of this seed with codes from carrier-code.ts; seed codes win and never change.
 import type { CarrierSeed } from "./carrier-seed.js";
 import { ASIA_PACIFIC_SEED } from "./seed-asia-pacific.js";
