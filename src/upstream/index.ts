@@ -12,6 +12,7 @@ export {
   type Track17ClientOptions,
   type TrackListResult,
 } from "./client.js";
+export { asDomainError, track17ToDomainError } from "./domain-error.js";
 export { interpretResponse, type PageInfo } from "./envelope.js";
 export * from "./error-codes.js";
 export {
