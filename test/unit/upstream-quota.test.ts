@@ -214,4 +214,20 @@ test("quota guard: getquota failure is kept in the snapshot, not thrown", async 
   guard.assertCanRegister(1);
 });
 
+test("quota guard: refreshes periodically after start, and a refill re-opens registration", async () => {
+  const f = fakeClient([quota({ quota_remain: 0 }), quota({ quota_remain: 0 }), quota({ quota_remain: 50 })]);
+  const guard = createQuotaGuard({ client: f.client, refreshMs: 15 });
+  await guard.start();
+  assert.throws(() => guard.assertCanRegister(1));
+  // Event-driven, not timed: wait until the timer has produced the third reading (bounded for safety).
+  for (let i = 0; i < 200 && f.calls.getQuota < 3; i++) await new Promise((r) => setTimeout(r, 5));
+  guard.stop();
+  assert.ok(f.calls.getQuota >= 3, `getquota read ${f.calls.getQuota} times`);
+  assert.is(guard.snapshot().quota?.quota_remain, 50);
+  assert.not.throws(() => guard.assertCanRegister(1));
+  const after = f.calls.getQuota;
+  await new Promise((r) => setTimeout(r, 40));
+  assert.is(f.calls.getQuota, after, "stop() ends the periodic refresh");
+});
+
 test.run();
