@@ -65,6 +65,23 @@ const valid: Row[] = [
   ["00340434161234567896", ["dhl-paket"], true],
   // Yamato 12: 12345678901 mod 7 = 3
   ["123456789013", ["yamato", "sagawa"], true],
+  // Sample numbers published with public tracking-number libraries (jkeen/tracking_number_data and its ports)
+  ["1Z5R89390357567127", ["ups"], true],
+  ["1Z879E930346834440", ["ups"], true],
+  ["1Z410E7W0392751591", ["ups"], true],
+  ["1Z8V92A70367203024", ["ups"], true],
+  ["477179081230", ["fedex"], true],
+  ["9611020987654312345672", ["fedex"], true],
+  ["C11031500001879", ["ontrac"], true],
+  ["C10999911320231", ["ontrac"], true],
+  ["D10011354453707", ["ontrac"], true],
+  ["1LS717793482164", ["lasership"], false],
+  ["1LSCZM300293DG8", ["lasership"], false],
+  ["9101123456789000000013", ["usps"], true],
+  ["3318810025", ["dhl-express"], true],
+  ["8487135506", ["dhl-express"], true],
+  // DHL Express 11 digits: 7389105114 mod 7 = 6
+  ["73891051146", ["dhl-express"], true],
   // Format-only layouts (no published check digit)
   ["TBA123456789012", ["amazon-shipping"], false],
   ["1LS123456789012", ["lasership"], false],
@@ -129,6 +146,7 @@ const checkFailures: [string, string][] = [
   ["EE987654325CN", "china-post"],
   ["LB123456786CN", "china-post"], // valid: 5
   ["C11111111111117", "ontrac"], // valid: …6
+  ["C11031500001889", "ontrac"], // published invalid sample
   ["7070000000000009", "canada-post"], // valid: …8
   ["312345678908", "purolator"], // Luhn: …7
   ["013082001234567890123101276A", "dpd-de"], // valid: O

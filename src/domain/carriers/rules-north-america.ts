@@ -118,9 +118,9 @@ const ontrac = checkedRule(
   [["ontrac", 0.99]],
 );
 
-// LaserShip: "1LS" + 12–14 digits (the "-1" piece suffix loses its hyphen in normalisation) and
+// LaserShip: "1LS" + 12–14 digits or letters (the "-1" piece suffix loses its hyphen in normalisation) and
 // "LX1[3-8]" + 6 digits. Format only: the last digit's algorithm is not published.
-const lasership1ls = formatRule("LaserShip 1LS (format only)", /^1LS\d{12,14}$/, [["lasership", 0.9]]);
+const lasership1ls = formatRule("LaserShip 1LS (format only)", /^1LS[0-9A-Z]{12,14}$/, [["lasership", 0.9]]);
 const lasershipLx = formatRule("LaserShip LX (format only)", /^LX1[3-8]\d{6}$/, [["lasership", 0.85]]);
 
 // Amazon Logistics "TBA" + 12 digits, used in the US and in Europe. Format only (no check digit).
