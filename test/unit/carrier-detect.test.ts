@@ -76,6 +76,10 @@ const valid: Row[] = [
   ["C10999911320231", ["ontrac"], true],
   ["D10011354453707", ["ontrac"], true],
   ["1LS717793482164", ["lasership"], false],
+  ["320595463938", ["purolator"], true],
+  ["KYV009956937", ["purolator"], false],
+  ["0073938000549297", ["canada-post"], true],
+  ["YT2229521272164446", ["yunexpress"], false],
   ["1LSCZM300293DG8", ["lasership"], false],
   ["9101123456789000000013", ["usps"], true],
   ["3318810025", ["dhl-express"], true],
@@ -147,6 +151,8 @@ const checkFailures: [string, string][] = [
   ["LB123456786CN", "china-post"], // valid: 5
   ["C11111111111117", "ontrac"], // valid: …6
   ["C11031500001889", "ontrac"], // published invalid sample
+  ["320595463939", "purolator"], // published invalid sample
+  ["0073938000549292", "canada-post"], // published invalid sample
   ["7070000000000009", "canada-post"], // valid: …8
   ["312345678908", "purolator"], // Luhn: …7
   ["013082001234567890123101276A", "dpd-de"], // valid: O
@@ -175,6 +181,14 @@ test("ranking: verified and specific layouts first, several candidates for a sha
   for (let i = 1; i < got.length; i++) assert.ok(got[i - 1]!.confidence >= got[i]!.confidence);
   assert.is(got[0]!.carrierCode, "fedex");
   assert.ok(got.slice(1).every((c) => c.confidence < got[0]!.confidence));
+});
+
+test("ranking: a 12-digit number valid for both FedEx (mod 11) and Purolator (Luhn) offers both, FedEx first", () => {
+  const got = detectCarriers("287809468872").filter((c) => c.checkDigitVerified);
+  assert.equal(
+    got.map((c) => c.carrierCode),
+    ["fedex", "purolator"],
+  );
 });
 
 test("one candidate per carrier, with its strongest rule", () => {
