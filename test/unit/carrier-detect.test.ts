@@ -80,6 +80,8 @@ const valid: Row[] = [
   ["KYV009956937", ["purolator"], false],
   ["0073938000549297", ["canada-post"], true],
   ["YT2229521272164446", ["yunexpress"], false],
+  ["00 81827 0998 0000 0200 33 350 276 C", ["dpd-de", "dpd-uk"], true],
+  ["0081 827 0998 0000 0200 45 327 276 N", ["dpd-de", "dpd-uk"], true],
   ["1LSCZM300293DG8", ["lasership"], false],
   ["9101123456789000000013", ["usps"], true],
   ["3318810025", ["dhl-express"], true],
@@ -152,6 +154,8 @@ const checkFailures: [string, string][] = [
   ["C11111111111117", "ontrac"], // valid: …6
   ["C11031500001889", "ontrac"], // published invalid sample
   ["320595463939", "purolator"], // published invalid sample
+  ["008182709980000020033350276A", "dpd-de"], // published invalid sample
+  ["0081 827 0998 0000 0200 45 000 000 N", "dpd-de"], // published invalid sample
   ["0073938000549292", "canada-post"], // published invalid sample
   ["7070000000000009", "canada-post"], // valid: …8
   ["312345678908", "purolator"], // Luhn: …7
