@@ -22,9 +22,10 @@ export const hitRatio = (hits: number, misses: number) => (hits + misses === 0 ?
 export class CacheCounters {
   private readonly families = new Map<KeyFamilyOrOther, Tally>();
   private readonly strategies = new Map<CacheStrategy, Tally>();
-  /** Redis operations that failed or timed out (their reads are also counted as misses). */
+  /** Redis calls that failed, timed out, or were not sent at all (their reads are also counted as misses). */
   errors = 0;
   timeouts = 0;
+  skipped = 0;
 
   hit(key: string, strategy: CacheStrategy | undefined): void {
     this.tally(this.families, classifyKey(key)).hits++;

@@ -29,6 +29,10 @@ export interface StatusCacheOptions {
   readonly timeoutMs?: number;
   /** Deadline of one call of the maintenance paths (SCAN, UNLINK of a batch, INFO), ms. Default 1,000. */
   readonly maintenanceTimeoutMs?: number;
+  /** After this many timeouts in a row, calls are not sent for pauseMs (reads are misses at once). Default 3. */
+  readonly pauseAfterTimeouts?: number;
+  /** Default 500 ms. */
+  readonly pauseMs?: number;
   /** SCAN COUNT hint and UNLINK batch size. Default 500. */
   readonly batchSize?: number;
   /** stats() stops counting keys after this many and says so. Default 1,000,000. */
@@ -71,9 +75,10 @@ export interface CacheStats {
   readonly hits: number;
   readonly misses: number;
   readonly hitRatio: number;
-  /** Redis calls that failed, or were skipped while Redis was disconnected, since start (reads among them are misses). */
+  /** Redis calls that failed, timed out, or were not sent (disconnected, or paused after timeouts) since start. */
   readonly errors: number;
   readonly timeouts: number;
+  readonly skipped: number;
   readonly families: readonly FamilyStats[];
   readonly strategies: readonly CounterSnapshot[];
   /** False when the count stopped early (keyCountLimit or a Redis failure): the key counts are lower bounds. */
@@ -116,27 +121,51 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
   const keyCountLimit = options.keyCountLimit ?? 1_000_000;
   const now = options.now ?? (() => new Date());
   const counters = new CacheCounters();
+  const pauseAfter = options.pauseAfterTimeouts ?? 3;
+  const pauseMs = options.pauseMs ?? 500;
   let failing = false;
+  let consecutiveTimeouts = 0;
+  let pausedUntil = 0;
 
-  function failed(op: string, err: unknown): void {
-    if (err instanceof CacheTimeoutError) counters.timeouts++;
-    else counters.errors++;
+  function degraded(op: string, why: string): void {
     // One line per outage, not per read.
-    if (!failing) logger?.warn({ op, err: (err as Error).message }, "redis cache degraded; reads fall through");
+    if (!failing) logger?.warn({ op, err: why }, "redis cache degraded; reads fall through");
     failing = true;
+  }
+  function failed(op: string, err: unknown): void {
+    if (err instanceof CacheTimeoutError) {
+      counters.timeouts++;
+      // Connected but silent (frozen, overloaded): stop queueing commands on its socket for a moment, so reads
+      // answer at once instead of each waiting out the deadline, and the pending queue stops growing.
+      if (++consecutiveTimeouts >= pauseAfter) pausedUntil = Date.now() + pauseMs;
+    } else {
+      counters.errors++;
+    }
+    degraded(op, (err as Error).message);
   }
   function succeeded(): void {
     if (failing) logger?.info({}, "redis cache recovered");
     failing = false;
+    consecutiveTimeouts = 0;
+  }
+  /** Whether to send a command now; counts and reports the skip when not. */
+  function usable(op: string): boolean {
+    // While ioredis is reconnecting a command would only sit in its offline queue: answer "miss" at once.
+    if (!USABLE.has(redis.status)) {
+      counters.skipped++;
+      degraded(op, `redis ${redis.status}`);
+      return false;
+    }
+    if (Date.now() < pausedUntil) {
+      counters.skipped++;
+      return false;
+    }
+    return true;
   }
 
   /** Runs a Redis call under a deadline; undefined when Redis is unusable, failed or late. */
   async function attempt<T>(op: string, call: () => Promise<T>, ms = timeoutMs): Promise<T | undefined> {
-    // While ioredis is reconnecting a command would only sit in its offline queue: answer "miss" at once.
-    if (!USABLE.has(redis.status)) {
-      failed(op, new Error(`redis ${redis.status}`));
-      return undefined;
-    }
+    if (!usable(op)) return undefined;
     try {
       const result = await within(call(), ms);
       succeeded();
@@ -174,7 +203,7 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
   }
 
   async function countKeys(): Promise<{ counts: Map<KeyFamilyOrOther, number> | undefined; complete: boolean }> {
-    if (!USABLE.has(redis.status)) return { counts: undefined, complete: false };
+    if (!usable("scan")) return { counts: undefined, complete: false };
     const counts = new Map<KeyFamilyOrOther, number>();
     let seen = 0;
     try {
@@ -256,10 +285,7 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
         observer?.invalidated?.(keys, reason, now());
         return true;
       };
-      if (!USABLE.has(redis.status)) {
-        failed("scan", new Error(`redis ${redis.status}`));
-        return { removed: 0, ok: false, truncated: true };
-      }
+      if (!usable("scan")) return { removed: 0, ok: false, truncated: true };
       try {
         for await (const keys of scanKeys(redis, { prefix, pattern, count: batch, timeoutMs: maintenanceMs })) {
           for (const k of keys) {
@@ -299,6 +325,7 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
         hitRatio: hitRatio(snap.hits, snap.misses),
         errors: counters.errors,
         timeouts: counters.timeouts,
+        skipped: counters.skipped,
         families,
         strategies: snap.strategies,
         keyCountsComplete: complete,
