@@ -2,8 +2,9 @@
 // (and the well-known published samples are marked as such), so the table does not trust the code it tests.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { s10CheckDigit } from "../../src/domain/carriers/checksums.js";
 import { DETECTION_RULES, detectCarriers, normalizeTrackingNumber } from "../../src/domain/carriers/detect.js";
-import { seedByCode } from "../../src/domain/carriers/seed.js";
+import { NATIONAL_POST_BY_COUNTRY, seedByCode } from "../../src/domain/carriers/seed.js";
 
 /** [number, expected carriers best first (prefix of the result), top candidate's checkDigitVerified] */
 type Row = [string, string[], boolean];
@@ -165,6 +166,17 @@ const checkFailures: [string, string][] = [
 for (const [number, carrier] of checkFailures) {
   test(`check digit failure: ${number} is not offered as ${carrier}`, () => {
     assert.not.ok(detectCarriers(number).some((c) => c.carrierCode === carrier));
+  });
+}
+
+// Generated with the S10 check digit (checksums.ts), one per mapped country: the suffix picks the post.
+for (const [country, post] of Object.entries(NATIONAL_POST_BY_COUNTRY)) {
+  const serial = "31415926";
+  const number = `RR${serial}${s10CheckDigit(serial)}${country}`;
+  test(`S10 ${number} → ${post}`, () => {
+    const got = detectCarriers(number);
+    assert.is(got[0]?.carrierCode, post);
+    assert.is(got[0]?.checkDigitVerified, true);
   });
 }
 
