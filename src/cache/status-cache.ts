@@ -48,6 +48,18 @@ export interface CacheEntry<T> {
   readonly ttlSeconds: number;
   /** The strategy that chose the TTL (status entries); reads of the entry count under it. */
   readonly strategy?: CacheStrategy;
+  /** SET ... NX: see WriteOptions. */
+  readonly onlyIfAbsent?: boolean;
+}
+
+export interface WriteOptions {
+  readonly strategy?: CacheStrategy;
+  /**
+   * Store only when the key is absent (SET ... NX). Read-through fills should use it and ingest should refresh with a
+   * plain set after its commit: then a reader that loaded the row before the commit cannot overwrite the newer value
+   * ingest wrote, whichever of the two writes reaches Redis first.
+   */
+  readonly onlyIfAbsent?: boolean;
 }
 
 export interface ReadOptions {
@@ -92,8 +104,9 @@ export interface StatusCache {
   get<T>(key: string, opts?: ReadOptions): Promise<T | undefined>;
   /** One MGET; answers in the order of `keys`. */
   getMany<T>(keys: readonly string[], opts?: ReadOptions): Promise<(T | undefined)[]>;
-  set<T>(key: string, value: T, ttlSeconds: number, opts?: { strategy?: CacheStrategy }): Promise<boolean>;
-  /** One pipeline of SET ... EX; returns how many were stored. */
+  /** True when stored (false: Redis unusable, or onlyIfAbsent and the key existed). */
+  set<T>(key: string, value: T, ttlSeconds: number, opts?: WriteOptions): Promise<boolean>;
+  /** One pipeline of SET ... EX [NX]; returns how many were stored. */
   setMany<T>(entries: readonly CacheEntry<T>[]): Promise<number>;
   invalidate(keys: readonly string[], reason: string): Promise<InvalidateResult>;
   /** SCAN (never KEYS) + UNLINK in batches, at most maxKeys; throws DomainError invalid_argument on a bad pattern. */
@@ -181,10 +194,14 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
       counters.miss(key, opts?.strategy);
       return undefined;
     }
-    let env: Envelope;
+    let env: Envelope | undefined;
     try {
-      env = JSON.parse(raw) as Envelope;
+      const parsed: unknown = JSON.parse(raw);
+      if (typeof parsed === "object" && parsed !== null && "v" in parsed) env = parsed as Envelope;
     } catch {
+      // handled below with anything else that is not one of our envelopes
+    }
+    if (env === undefined) {
       // Written by something else or truncated: unusable, so a miss; the next set overwrites it.
       counters.errors++;
       counters.miss(key, opts?.strategy);
@@ -246,17 +263,24 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
 
     async set(key, value, ttlSeconds, opts) {
       const payload = encode(value, ttlSeconds, opts?.strategy);
-      const ok = await attempt("set", () => redis.set(key, payload, "EX", Math.floor(ttlSeconds)));
+      const ttl = Math.floor(ttlSeconds);
+      const ok = await attempt("set", () =>
+        opts?.onlyIfAbsent ? redis.set(key, payload, "EX", ttl, "NX") : redis.set(key, payload, "EX", ttl),
+      );
       return ok === "OK";
     },
 
     async setMany(entries) {
       if (entries.length === 0) return 0;
       const pipeline = redis.pipeline();
-      for (const e of entries)
-        pipeline.set(e.key, encode(e.value, e.ttlSeconds, e.strategy), "EX", Math.floor(e.ttlSeconds));
+      for (const e of entries) {
+        const payload = encode(e.value, e.ttlSeconds, e.strategy);
+        const ttl = Math.floor(e.ttlSeconds);
+        if (e.onlyIfAbsent) pipeline.set(e.key, payload, "EX", ttl, "NX");
+        else pipeline.set(e.key, payload, "EX", ttl);
+      }
       const results = await attempt("set-many", () => pipeline.exec(), Math.max(timeoutMs, maintenanceMs));
-      return results?.filter(([err]) => err === null).length ?? 0;
+      return results?.filter(([err, reply]) => err === null && reply === "OK").length ?? 0;
     },
 
     async invalidate(keys, reason) {

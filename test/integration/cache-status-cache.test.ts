@@ -126,6 +126,35 @@ test("a value that is not ours is a miss, not an exception", async () => {
   assert.is((await cache.stats()).errors, 1);
 });
 
+test("JSON that is not one of our envelopes is a miss too", async () => {
+  const { cache, raw } = fresh();
+  const key = cacheKeys.status(randomUUID());
+  await raw.set(key, "42");
+  assert.is(await cache.get(key), undefined);
+  const s = await cache.stats();
+  assert.equal([s.hits, s.misses, s.errors], [0, 1, 1]);
+});
+
+test("onlyIfAbsent: a read-through fill cannot overwrite the value ingest refreshed after its commit", async () => {
+  const { cache, raw } = fresh();
+  const key = cacheKeys.status(randomUUID());
+  // Reader loaded the old row before ingest committed; ingest's refresh reaches Redis first.
+  assert.ok(await cache.set(key, { status: "OUT_FOR_DELIVERY" }, 900));
+  assert.is(await cache.set(key, { status: "IN_TRANSIT" }, 3_600, { onlyIfAbsent: true }), false);
+  assert.equal(await cache.get(key), { status: "OUT_FOR_DELIVERY" });
+  assert.ok((await raw.ttl(key)) <= 900, "the refused fill did not touch the TTL either");
+  // With no entry the fill goes in, and a later refresh still replaces it.
+  const other = cacheKeys.status(randomUUID());
+  assert.ok(await cache.set(other, { status: "IN_TRANSIT" }, 3_600, { onlyIfAbsent: true }));
+  assert.ok(await cache.set(other, { status: "DELIVERED" }, 86_400));
+  assert.equal(await cache.get(other), { status: "DELIVERED" });
+  const batch = await cache.setMany([
+    { key, value: { status: "stale" }, ttlSeconds: 60, onlyIfAbsent: true },
+    { key: cacheKeys.status(randomUUID()), value: { status: "new" }, ttlSeconds: 60, onlyIfAbsent: true },
+  ]);
+  assert.is(batch, 1, "setMany counts only what it stored");
+});
+
 test("set refuses a TTL below one second and undefined values (programming errors)", async () => {
   const { cache } = fresh();
   await rejectsWith(() => cache.set("tracking:status:x", { a: 1 }, 0), /TTL/);
