@@ -71,6 +71,18 @@ async function rejectionOf(p: Promise<unknown>): Promise<Error> {
 
 const N1 = "RR000000001CN";
 
+/** Largest number of events inside any window [t, t + windowMs). */
+function maxInWindow(times: number[], windowMs: number): number {
+  const s = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < s.length; hi++) {
+    while ((s[hi] as number) - (s[lo] as number) >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
 test.before(async () => {
   simUrl = await sim.listen();
   const client = newClient();
@@ -168,8 +180,14 @@ test("the breaker opens after consecutive failures, fails fast, then recovers af
 
 test("two replicas under mixed faults: typed outcomes only, and zero 429s from the simulator's own limit", async () => {
   const id = newId();
-  const a = newClient({ limiter: newLimiter(id) });
-  const b = newClient({ limiter: newLimiter(id) });
+  // Every request put on the wire, retries included, by either replica.
+  const sent: number[] = [];
+  const timedFetch: typeof fetch = (input, init) => {
+    sent.push(performance.now());
+    return fetch(input, init);
+  };
+  const a = newClient({ limiter: newLimiter(id), fetch: timedFetch });
+  const b = newClient({ limiter: newLimiter(id), fetch: timedFetch });
   const before = await counters();
   const injected429 = 2;
   await fault({ kind: "http429", count: injected429, endpoint: "gettrackinfo" });
@@ -191,6 +209,8 @@ test("two replicas under mixed faults: typed outcomes only, and zero 429s from t
   assert.is(after.http429 - before.http429, injected429, "no 429 from the simulator's rate limit");
   // 24 calls + 6 retries (2×429, 2×500, 1×503, 1×hang).
   assert.is((after.calls.gettrackinfo ?? 0) - (before.calls.gettrackinfo ?? 0), 30);
+  assert.is(sent.length, 30);
+  assert.ok(maxInWindow(sent, 1000) <= RATE, `max requests sent in 1 s = ${maxInWindow(sent, 1000)} (limit ${RATE})`);
 });
 
 test.run();
