@@ -6,14 +6,11 @@ import type { Redis } from "ioredis";
 import { checkInvalidationPattern, classifyKey, type KeyFamilyOrOther } from "../domain/cache/keys.js";
 import type { CacheStrategy } from "../domain/cache/ttl.js";
 import { invalidArgument } from "../errors.js";
-import { CacheTimeoutError, within } from "./bounded.js";
 import { CacheCounters, type CounterSnapshot, hitRatio } from "./cache-counters.js";
+import { type CacheLogger, createRedisGuard } from "./redis-guard.js";
 import { scanKeys } from "./scan.js";
 
-export interface CacheLogger {
-  warn(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
+export type { CacheLogger } from "./redis-guard.js";
 
 /** Told about hits and invalidations, e.g. the status_cache ledger. Called synchronously; must not throw or block. */
 export interface CacheObserver {
@@ -122,9 +119,6 @@ interface Envelope {
   s?: CacheStrategy;
 }
 
-/** States in which a command may be sent: connected, or never connected yet (lazyConnect connects on the first). */
-const USABLE = new Set(["ready", "wait"]);
-
 export function createStatusCache(options: StatusCacheOptions): StatusCache {
   const { redis, observer, logger } = options;
   const prefix = options.keyPrefix ?? redis.options.keyPrefix ?? "";
@@ -134,60 +128,15 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
   const keyCountLimit = options.keyCountLimit ?? 1_000_000;
   const now = options.now ?? (() => new Date());
   const counters = new CacheCounters();
-  const pauseAfter = options.pauseAfterTimeouts ?? 3;
-  const pauseMs = options.pauseMs ?? 500;
-  let failing = false;
-  let consecutiveTimeouts = 0;
-  let pausedUntil = 0;
-
-  function degraded(op: string, why: string): void {
-    // One line per outage, not per read.
-    if (!failing) logger?.warn({ op, err: why }, "redis cache degraded; reads fall through");
-    failing = true;
-  }
-  function failed(op: string, err: unknown): void {
-    if (err instanceof CacheTimeoutError) {
-      counters.timeouts++;
-      // Connected but silent (frozen, overloaded): stop queueing commands on its socket for a moment, so reads
-      // answer at once instead of each waiting out the deadline, and the pending queue stops growing.
-      if (++consecutiveTimeouts >= pauseAfter) pausedUntil = Date.now() + pauseMs;
-    } else {
-      counters.errors++;
-    }
-    degraded(op, (err as Error).message);
-  }
-  function succeeded(): void {
-    if (failing) logger?.info({}, "redis cache recovered");
-    failing = false;
-    consecutiveTimeouts = 0;
-  }
-  /** Whether to send a command now; counts and reports the skip when not. */
-  function usable(op: string): boolean {
-    // While ioredis is reconnecting a command would only sit in its offline queue: answer "miss" at once.
-    if (!USABLE.has(redis.status)) {
-      counters.skipped++;
-      degraded(op, `redis ${redis.status}`);
-      return false;
-    }
-    if (Date.now() < pausedUntil) {
-      counters.skipped++;
-      return false;
-    }
-    return true;
-  }
-
-  /** Runs a Redis call under a deadline; undefined when Redis is unusable, failed or late. */
-  async function attempt<T>(op: string, call: () => Promise<T>, ms = timeoutMs): Promise<T | undefined> {
-    if (!usable(op)) return undefined;
-    try {
-      const result = await within(call(), ms);
-      succeeded();
-      return result;
-    } catch (err) {
-      failed(op, err);
-      return undefined;
-    }
-  }
+  const guard = createRedisGuard({
+    redis,
+    counters,
+    timeoutMs,
+    pauseAfterTimeouts: options.pauseAfterTimeouts ?? 3,
+    pauseMs: options.pauseMs ?? 500,
+    ...(logger ? { logger } : {}),
+  });
+  const { attempt, usable, failed } = guard;
 
   function decode<T>(key: string, raw: string | null, opts: ReadOptions | undefined): T | undefined {
     if (raw === null) {
@@ -354,10 +303,10 @@ export function createStatusCache(options: StatusCacheOptions): StatusCache {
         strategies: snap.strategies,
         keyCountsComplete: complete,
         redisUsedMemoryBytes: used === undefined ? undefined : Number(used),
-        redisAvailable: redis.status === "ready" && !failing,
+        redisAvailable: guard.available(),
       };
     },
 
-    available: () => redis.status === "ready" && !failing,
+    available: guard.available,
   };
 }
