@@ -273,6 +273,25 @@ test("a failed flush keeps its entries, merges newer ones, and the next flush wr
   assert.equal({ ...l.stats(), flushes: undefined }, { pending: 0, flushes: undefined, failedFlushes: 1, dropped: 0 });
 });
 
+test("two replicas flushing the same keys at once neither deadlock nor lose counts", async () => {
+  const [x, y] = [ledger(), ledger()];
+  const ids = await Promise.all(Array.from({ length: 100 }, () => shipment()));
+  for (const id of ids) x.recordSet(setOf(id));
+  await x.flush();
+  const keys = ids.map((id) => cacheKeys.status(id));
+  for (let round = 0; round < 5; round++) {
+    // Opposite orders: without a common lock order these two transactions would deadlock.
+    for (const k of keys) x.hit(k, new Date());
+    for (const k of [...keys].reverse()) y.hit(k, new Date());
+    const [okX, okY] = await Promise.all([x.flush(), y.flush()]);
+    assert.ok(okX && okY, `round ${round}`);
+  }
+  const rows = await db.models.StatusCache.findAll({ where: { cacheKey: keys } });
+  assert.is(rows.length, 100);
+  assert.ok(rows.every((r) => r.hitCount === 10));
+  assert.is(x.stats().failedFlushes + y.stats().failedFlushes, 0);
+});
+
 test("after failures the buffer keeps at most maxBuffered keys, dropping the oldest", async () => {
   const l = ledger({ maxBuffered: 3 });
   await db.sequelize.query("ALTER TABLE status_cache RENAME TO status_cache_away");
