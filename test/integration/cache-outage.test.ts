@@ -18,7 +18,7 @@ const TIMEOUT_MS = 50;
 const READ_BOUND_MS = 500;
 const logger = pino({ level: "silent" });
 const unhandled: unknown[] = [];
-process.on("unhandledRejection", (reason) => unhandled.push(reason));
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const clients: Redis[] = [];
 const servers: ChildProcess[] = [];
 const prefixes: string[] = [];
@@ -30,7 +30,13 @@ function client(url: string, prefix = uniquePrefix("cache_outage")): Redis {
   return r;
 }
 
+// Installed only while this suite runs: uvu runs every file of a folder in one process.
+test.before(() => {
+  process.on("unhandledRejection", onUnhandled);
+});
+
 test.after(async () => {
+  process.off("unhandledRejection", onUnhandled);
   for (const r of clients) r.disconnect();
   for (const s of servers) if (s.exitCode === null && s.signalCode === null) s.kill("SIGKILL");
   for (const p of prefixes) await deleteKeysWithPrefix(p);
