@@ -20,6 +20,8 @@ export interface BatchRunnerDeps {
   rules: () => Promise<ScheduleRule[]>;
   delays?: DelayPolicy;
   retryJitter?: number;
+  /** Shipments of one batch ingested in parallel. Default 2. */
+  ingestConcurrency?: number;
   now?: () => Date;
 }
 
@@ -35,6 +37,7 @@ const key = (number: string, carrier: number | null | undefined) => `${numberKey
 export function createBatchRunner(deps: BatchRunnerDeps) {
   const now = deps.now ?? (() => new Date());
   const outcomeDeps = { ...deps };
+  const ingestConcurrency = Math.max(1, deps.ingestConcurrency ?? 2);
 
   return async function runBatch(batch: readonly ClaimedJob[]): Promise<BatchSummary> {
     const summary: BatchSummary = { completed: 0, failed: 0, delayed: 0, lost: 0 };
@@ -86,7 +89,7 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       byKey.set(key(a.number, a.carrier), a);
       if (!byKey.has(key(a.number, null))) byKey.set(key(a.number, null), a);
     }
-    for (const job of batch) {
+    const finishOne = async (job: ClaimedJob) => {
       const answer =
         byKey.get(key(job.trackingNumber, job.track17CarrierKey)) ?? byKey.get(key(job.trackingNumber, null));
       const timings = () => ({ apiResponseTimeMs: apiMs, processingTimeMs: Date.now() - started });
@@ -95,14 +98,14 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
           const r = await completeJob(outcomeDeps, job, answer.track_info, rules, timings, now);
           if (r === "completed") summary.completed++;
           else summary.lost++;
-          continue;
+          return;
         } catch (err) {
           deps.logger.error({ err, trackingId: job.trackingId }, "ingest of a synced shipment failed");
           const failure = { code: "INGEST_FAILED", message: (err as Error).message ?? String(err), details: {} };
           const r = await failJob(outcomeDeps, job, failure, rules, timings(), now());
           if (r === "lost") summary.lost++;
           else summary.failed++;
-          continue;
+          return;
         }
       }
       const failure = rejected.get(key(job.trackingNumber, job.track17CarrierKey)) ??
@@ -114,7 +117,14 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       const r = await failJob(outcomeDeps, job, failure, rules, timings(), now());
       if (r === "lost") summary.lost++;
       else summary.failed++;
-    }
+    };
+    // A few shipments of the batch at once: each is its own short transaction, so this trades pool connections
+    // (concurrency × ingestConcurrency at most) for throughput.
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.length) await finishOne(batch[next++] as ClaimedJob);
+    };
+    await Promise.all(Array.from({ length: Math.min(ingestConcurrency, batch.length) }, worker));
     return summary;
   };
 }

@@ -52,6 +52,8 @@ export interface SyncEngineOptions {
   limits?: { perSecond: number; perMinute: number };
   delays?: DelayPolicy;
   retryJitter?: number;
+  /** Shipments of one batch ingested in parallel (SYNC_INGEST_CONCURRENCY). Default 2. */
+  ingestConcurrency?: number;
   ruleCacheMs?: number;
   metrics?: SyncMetrics;
   now?: () => Date;
@@ -94,6 +96,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     rules: activeRules,
     delays: opts.delays,
     retryJitter: opts.retryJitter,
+    ingestConcurrency: opts.ingestConcurrency,
     now,
   });
   const dispatcher = createDispatcher({
