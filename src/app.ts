@@ -9,10 +9,12 @@ import { CarrierService } from "../gen/waybill/v1/carrier_service_pb.js";
 import { SyncService } from "../gen/waybill/v1/sync_service_pb.js";
 import { TrackingService } from "../gen/waybill/v1/tracking_service_pb.js";
 import { createRedis } from "./cache/redis.js";
+import { createUpstream } from "./compose/upstream.js";
 import type { Config } from "./config.js";
 import { CARRIER_SEED } from "./domain/carriers/seed.js";
 import { createLogger } from "./logger.js";
 import { createCarrierService } from "./rpc/carrier-service.js";
+import { createTrackingService } from "./rpc/tracking-service.js";
 import { withUnimplemented } from "./rpc/unimplemented.js";
 import { startDependencyProbes } from "./server/dependency-probe.js";
 import { createHealthRegistry } from "./server/health.js";
@@ -20,10 +22,16 @@ import { createHttpHandler } from "./server/http-handler.js";
 import { createInterceptors } from "./server/interceptors.js";
 import { createListener } from "./server/listener.js";
 import { registerReflection } from "./server/reflection.js";
+import { createTrack17Webhook } from "./server/webhook-17track.js";
 import { createCarrierRepo } from "./store/carrier-repo.js";
 import { migrateUp } from "./store/migrator.js";
 import { applyCarrierSeed } from "./store/seed-carriers.js";
 import { createSequelize } from "./store/sequelize.js";
+import { createTrackingReads } from "./store/tracking-reads.js";
+import { createIngest } from "./tracking/ingest.js";
+import { createPushInbox } from "./tracking/push-inbox.js";
+import { createRegistration } from "./tracking/register.js";
+import { createRegistrar } from "./tracking/registrar.js";
 
 export const API_SERVICES: readonly DescService[] = [TrackingService, SyncService, CacheService, CarrierService];
 
@@ -42,11 +50,20 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const sequelize = createSequelize({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
   const redis = createRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger });
   const carriers = createCarrierRepo(sequelize);
+  const upstream = createUpstream(config, { sequelize, logger });
+  const ingest = createIngest({ sequelize, logger });
+  const reads = createTrackingReads(sequelize);
+  const registration = createRegistration({ sequelize });
+  const registrar = createRegistrar({ sequelize, register: (items) => upstream.quota.register(items), logger });
+  const inbox = createPushInbox({ sequelize, ingest, logger });
 
   const routes = (router: ConnectRouter) => {
     router.service(Health, health.impl);
     router.service(CarrierService, createCarrierService({ carriers }));
-    router.service(TrackingService, withUnimplemented(TrackingService, {}, "lands with the tracking issue"));
+    router.service(
+      TrackingService,
+      createTrackingService({ sequelize, reads, registration, onRegistered: () => void registrar.kick() }),
+    );
     router.service(SyncService, withUnimplemented(SyncService, {}, "lands with the sync-engine issue"));
     router.service(CacheService, withUnimplemented(CacheService, {}, "lands with the caching issue"));
     registerReflection(router, [...API_SERVICES, Health]);
@@ -56,6 +73,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     createHttpHandler({
       routes,
       interceptors: createInterceptors(logger),
+      plainRoutes: { "/webhooks/17track": createTrack17Webhook({ apiKey: upstream.apiKey, inbox }) },
       corsOrigins: config.corsOrigins,
       shutdownSignal: shutdown.signal,
       onPlainRouteError: (err, path) => logger.error({ err, path }, "http route failed"),
@@ -85,7 +103,11 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       logger,
     });
     await probes.runOnce();
+    await upstream.start();
+    registrar.start();
+    inbox.start();
     const port = await listener.listen(config.port, config.host);
+    upstream.pointSandboxAt(`http://127.0.0.1:${port}/webhooks/17track`);
     logger.info({ port, host: config.host }, "waybill monitor listening");
     return { port };
   }
@@ -112,6 +134,9 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
         Promise.race([drained, new Promise<void>((r) => setTimeout(r, 1_000).unref())]),
       );
       await step("connections", () => listener.destroyAll());
+      await step("registrar", () => registrar.stop());
+      await step("push-inbox", () => inbox.stop());
+      await step("upstream", () => upstream.stop());
       await step("redis", () => redis.quit().catch(() => redis.disconnect()));
       await step("postgres", () => sequelize.close());
       logger.info("shut down");

@@ -91,6 +91,43 @@ export const CONFIG_VARS = {
     "How often Postgres and Redis reachability is probed for grpc.health.v1.",
     int(100, 60_000),
   ),
+  track17ApiKey: v(
+    "TRACK17_API_KEY",
+    "",
+    "17TRACK API key (also the key webhook signatures are checked with). Empty: sandbox mode, the built-in 17TRACK simulator is started and used.",
+    str,
+  ),
+  track17BaseUrl: v(
+    "TRACK17_BASE_URL",
+    "https://api.17track.net/track/v2.2",
+    "17TRACK API base URL (ignored in sandbox mode).",
+    url("https:", "http:"),
+  ),
+  track17RatePerSecond: v(
+    "TRACK17_RATE_PER_SECOND",
+    "3",
+    "17TRACK calls per second, shared by all replicas (17TRACK allows 3).",
+    int(1, 1_000),
+  ),
+  track17RatePerMinute: v(
+    "TRACK17_RATE_PER_MINUTE",
+    "100",
+    "17TRACK calls per minute, shared by all replicas (PRD §4.2: 100).",
+    int(1, 60_000),
+  ),
+  track17TimeoutMs: v("TRACK17_TIMEOUT_MS", "30000", "Timeout of one 17TRACK HTTP attempt.", int(100, 300_000)),
+  track17QuotaRefreshMs: v(
+    "TRACK17_QUOTA_REFRESH_MS",
+    "600000",
+    "How often the 17TRACK quota (getquota) is re-read.",
+    int(1_000, 86_400_000),
+  ),
+  simulatorPort: v(
+    "SIMULATOR_PORT",
+    "0",
+    "Port of the sandbox 17TRACK simulator (sandbox mode only; 0 picks a free port).",
+    int(0, 65535),
+  ),
 } as const;
 
 type Vars = typeof CONFIG_VARS;

@@ -1,12 +1,13 @@
 // Webhook sender (§5). The payload is serialised once; the `sign` header is the lower-case hex SHA-256
 // (plain hash, not HMAC) of those exact bytes + "/" + the API key (§5.3), and those same bytes are sent.
-import { createHash } from "node:crypto";
 import { type ClientRequest, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { signPushBody } from "../upstream/webhook-sign.js";
 import type { PushPayload } from "../upstream/wire.js";
 
+/** Signed exactly as the service verifies it: one implementation (src/upstream/webhook-sign.ts) for both sides. */
 export function signBody(body: string, apiKey: string): string {
-  return createHash("sha256").update(`${body}/${apiKey}`, "utf8").digest("hex");
+  return signPushBody(body, apiKey);
 }
 
 export interface PushOutcome {

@@ -32,8 +32,11 @@ import type {
 } from "./wire.js";
 
 export interface Track17ClientOptions {
-  /** e.g. https://api.17track.net/track/v2.2 (or the simulator's base URL). */
-  baseUrl: string;
+  /**
+   * e.g. https://api.17track.net/track/v2.2 (or the simulator's base URL). A function is read per call, for a base
+   * URL known only after start-up (the sandbox simulator's port).
+   */
+  baseUrl: string | (() => string);
   apiKey: string;
   limiter: Track17Limiter;
   audit?: AuditSink;
@@ -110,7 +113,8 @@ function digestItems<A>(split: { accepted: A[]; rejected: RejectedOutcome[] }, r
 export function createTrack17Client(opts: Track17ClientOptions): Track17Client {
   const logger = opts.logger ?? silentLogger;
   const fetchImpl = opts.fetch ?? globalThis.fetch;
-  const baseUrl = opts.baseUrl.replace(/\/+$/, "");
+  const base = opts.baseUrl;
+  const baseUrl = () => (typeof base === "function" ? base() : base).replace(/\/+$/, "");
   const resilience = createResilience({
     limiter: opts.limiter,
     timeoutMs: opts.timeoutMs ?? 30_000,
@@ -128,7 +132,7 @@ export function createTrack17Client(opts: Track17ClientOptions): Track17Client {
     resilience.run(endpoint, REPLAY_SAFE[endpoint], (signal) =>
       httpAttempt({
         endpoint,
-        url: `${baseUrl}/${endpoint}`,
+        url: `${baseUrl()}/${endpoint}`,
         apiKey: opts.apiKey,
         payload,
         trackingNumbers,

@@ -25,7 +25,11 @@ function valid(d: Date): Date | undefined {
  * Resolves an event's instant from time_utc, else time_iso, else time_raw. A raw time without a zone is read as UTC
  * (the offset stays null, so nobody mistakes it for a known zone). No time at all gives undefined.
  */
-export function resolveEventTime(e: { time_utc?: string | null; time_iso?: string | null; time_raw?: TimeRaw }): EventTime | undefined {
+export function resolveEventTime(e: {
+  time_utc?: string | null;
+  time_iso?: string | null;
+  time_raw?: TimeRaw;
+}): EventTime | undefined {
   const isoOffset = e.time_iso ? normaliseOffset(OFFSET.exec(e.time_iso)?.[1]) : null;
   const rawOffset = normaliseOffset(e.time_raw?.timezone);
   const offset = isoOffset ?? rawOffset;

@@ -1,0 +1,15 @@
+// TrackingService: the registration handlers and the read handlers composed into one service; RPCs of later issues
+// answer Unimplemented with a note until they land.
+import type { ServiceImpl } from "@connectrpc/connect";
+import { TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
+import { createTrackingQueryHandlers, type TrackingQueryDeps } from "./tracking-queries.js";
+import { createRegistrationHandlers, type RegistrationDeps } from "./tracking-registration.js";
+import { withUnimplemented } from "./unimplemented.js";
+
+export function createTrackingService(deps: RegistrationDeps & TrackingQueryDeps): ServiceImpl<typeof TrackingService> {
+  return withUnimplemented(
+    TrackingService,
+    { ...createTrackingQueryHandlers(deps), ...createRegistrationHandlers(deps) },
+    "lands with the tracking issue",
+  );
+}

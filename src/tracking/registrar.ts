@@ -1,0 +1,169 @@
+// Registers PENDING records at 17TRACK in batches of up to 40 (one register call each, through the limiter and the
+// quota guard), and records each outcome on its record: accepted (and due for a first sync), rejected with 17TRACK's
+// reason (needs attention), or left PENDING for the next round when 17TRACK could not answer. The claim holds row
+// locks (FOR UPDATE SKIP LOCKED) for the length of one call, so replicas split the queue and a crash releases it.
+import type { Logger } from "pino";
+import { QueryTypes, type Sequelize } from "sequelize";
+import type { BatchResult, RegisterOutcome, RejectedOutcome } from "../upstream/index.js";
+import { isTrack17ClientError, MAX_ITEMS_PER_CALL, Track17QuotaExhaustedError } from "../upstream/index.js";
+import type { RegisterItem } from "../upstream/wire.js";
+
+export interface RegistrarDeps {
+  sequelize: Sequelize;
+  /** The quota guard's register (checks the quota first, then calls the client). */
+  register(items: readonly RegisterItem[]): Promise<BatchResult<RegisterOutcome>>;
+  logger: Logger;
+  /** How often PENDING rows are looked for when nobody kicks; default 2 000 ms. */
+  pollMs?: number;
+  /** Pause after the quota ran out before trying again; default 10 minutes. */
+  quotaPauseMs?: number;
+}
+
+interface Claimed {
+  tracking_id: string;
+  tracking_number: string;
+  track17_key: number | null;
+  order_id: string | null;
+}
+
+const CLAIM = `
+  SELECT r.tracking_id, r.tracking_number, c.track17_key, r.order_id
+  FROM tracking_records r JOIN carriers c ON c.carrier_id = r.carrier_id
+  WHERE r.registration_state = 'PENDING'
+  ORDER BY r.priority, r.created_at
+  LIMIT $1 FOR UPDATE OF r SKIP LOCKED`;
+
+// The carrier 17TRACK decided replaces the auto-detect placeholder when we know that carrier and the move would not
+// duplicate a record already held for it.
+const ACCEPT = `
+  UPDATE tracking_records r SET registration_state = 'ACCEPTED', registered_at = now(), updated_at = now(),
+    registration_error_code = NULL, registration_error_message = NULL,
+    track17_carrier_key = coalesce(a.carrier, r.track17_carrier_key),
+    next_sync_at = CASE WHEN coalesce(r.auto_refresh_enabled, true) THEN now() ELSE r.next_sync_at END,
+    carrier_id = coalesce((
+      SELECT c2.carrier_id FROM carriers c2
+      WHERE c2.track17_key = a.carrier AND r.carrier_id = (SELECT carrier_id FROM carriers WHERE carrier_code = 'auto')
+        AND NOT EXISTS (SELECT 1 FROM tracking_records d WHERE d.tracking_number = r.tracking_number
+                        AND d.carrier_id = c2.carrier_id)), r.carrier_id)
+  FROM unnest($1::uuid[], $2::int[]) AS a(id, carrier)
+  WHERE r.tracking_id = a.id`;
+
+const REJECT = `
+  UPDATE tracking_records r SET registration_state = 'REJECTED', registration_error_code = j.code,
+    registration_error_message = left(j.message, 500), requires_attention = true, next_sync_at = NULL,
+    updated_at = now()
+  FROM unnest($1::uuid[], $2::int[], $3::text[]) AS j(id, code, message)
+  WHERE r.tracking_id = j.id`;
+
+/** Rejections that a later attempt can turn into success: leave the record PENDING. */
+const TRANSIENT = new Set<RejectedOutcome["reason"]>(["quota_exhausted", "daily_limit", "missing_from_response"]);
+
+export function createRegistrar(deps: RegistrarDeps) {
+  const { sequelize, logger } = deps;
+  const pollMs = deps.pollMs ?? 2_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  let pausedUntil = 0;
+
+  /** One claimed batch; resolves the number of records it settled (0 when nothing was pending). */
+  async function runBatch(): Promise<number> {
+    return sequelize.transaction(async (transaction) => {
+      const claimed = await sequelize.query<Claimed>(CLAIM, {
+        bind: [MAX_ITEMS_PER_CALL],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      // One number on two carriers in one call would be ambiguous in the answer; the second waits a round.
+      const seen = new Set<string>();
+      const batch = claimed.filter((c) => !seen.has(c.tracking_number) && seen.add(c.tracking_number));
+      if (batch.length === 0) return 0;
+      const items: RegisterItem[] = batch.map((c) => ({
+        number: c.tracking_number,
+        ...(c.track17_key ? { carrier: c.track17_key } : { auto_detection: true }),
+        tag: c.tracking_id,
+        ...(c.order_id ? { order_no: c.order_id } : {}),
+      }));
+      const result = await deps.register(items);
+      const byNumber = new Map(batch.map((c) => [c.tracking_number, c.tracking_id]));
+      const accepted = result.accepted.filter((a) => byNumber.has(a.number));
+      const rejected = result.rejected.filter((r) => byNumber.has(r.number) && !TRANSIENT.has(r.reason));
+      if (accepted.length > 0) {
+        await sequelize.query(ACCEPT, {
+          bind: [accepted.map((a) => byNumber.get(a.number)), accepted.map((a) => a.carrier)],
+          transaction,
+        });
+      }
+      if (rejected.length > 0) {
+        await sequelize.query(REJECT, {
+          bind: [
+            rejected.map((r) => byNumber.get(r.number)),
+            rejected.map((r) => r.code),
+            rejected.map((r) => r.message),
+          ],
+          transaction,
+        });
+      }
+      logger.info(
+        { accepted: accepted.length, rejected: rejected.length, sent: items.length },
+        "registered at 17TRACK",
+      );
+      return accepted.length + rejected.length;
+    });
+  }
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      if (Date.now() < pausedUntil) return;
+      try {
+        while (!stopped && (await runBatch()) > 0) {}
+      } catch (err) {
+        if (err instanceof Track17QuotaExhaustedError) {
+          pausedUntil = Date.now() + (deps.quotaPauseMs ?? 600_000);
+          logger.error({ err: err.message }, "17TRACK quota exhausted: registrations paused; records stay PENDING");
+        } else if (isTrack17ClientError(err)) {
+          logger.warn({ err: err.message }, "17TRACK register failed; records stay PENDING and are retried");
+        } else {
+          logger.error({ err }, "registrar batch failed");
+        }
+        return;
+      }
+    } while (again && !stopped);
+  }
+
+  /** Runs the queue now (or right after the current run). */
+  function kick(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = drain().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  return {
+    kick,
+    /** Drains now, whatever the pause state; for tests and RefreshTracking-style callers. */
+    async runOnce(): Promise<void> {
+      while ((await runBatch()) > 0) {}
+    },
+    start() {
+      stopped = false;
+      timer = setInterval(() => void kick(), pollMs);
+      timer.unref();
+      void kick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+export type Registrar = ReturnType<typeof createRegistrar>;
