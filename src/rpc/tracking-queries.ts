@@ -1,6 +1,6 @@
 // TrackingService read handlers: GetTracking, ListTrackingEvents, ExportTrackingEvents, SearchTrackings. Thin: request
 // → store query (tracking-query-input.ts), one read, rows → messages (mappers/tracking.ts).
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { Sequelize } from "sequelize";
 import type { GetTrackingRequest, TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
 import type { TrackingEvent } from "../../gen/waybill/v1/types_pb.js";
@@ -35,6 +35,16 @@ export interface TrackingQueryDeps {
 
 /** Rows per export chunk: one SQL page and one stream message each (bounded memory however long the timeline). */
 const EXPORT_CHUNK_ROWS = 1_000;
+
+/**
+ * Whether a stream failed because the caller went away: the call's signal fired, or Node refused a write to the
+ * already destroyed response (connect-node reports that write error into the handler, possibly before the signal
+ * fires). Reported as Canceled, an expected outcome, rather than an unexpected Internal.
+ */
+function clientGone(err: unknown, signal: AbortSignal): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return signal.aborted || code === "ERR_STREAM_DESTROYED" || code === "ERR_STREAM_WRITE_AFTER_END";
+}
 
 type Handlers = Pick<
   ServiceImpl<typeof TrackingService>,
@@ -112,10 +122,14 @@ export function createTrackingQueryHandlers(deps: TrackingQueryDeps): Handlers {
         chunkSize: EXPORT_CHUNK_ROWS,
         signal: ctx.signal,
       });
-      for await (const rows of chunks) {
-        const body = header + encodeEvents(req.format, await toEvents(rows, false, known));
-        header = "";
-        yield { chunk: Buffer.from(body, "utf8"), rows: rows.length };
+      try {
+        for await (const rows of chunks) {
+          const body = header + encodeEvents(req.format, await toEvents(rows, false, known));
+          header = "";
+          yield { chunk: Buffer.from(body, "utf8"), rows: rows.length };
+        }
+      } catch (err) {
+        throw clientGone(err, ctx.signal) ? new ConnectError("the client cancelled the export", Code.Canceled) : err;
       }
       // No events: a CSV is still a file with its header row.
       if (header) yield { chunk: Buffer.from(header, "utf8"), rows: 0 };
