@@ -28,7 +28,7 @@ export interface DispatcherOptions {
 export interface Dispatcher {
   /** Starts the claim loop (idempotent). */
   start(): void;
-  /** Claims now if a slot is free; resolves when this claim pass is done. */
+  /** Claims now if a slot is free (no-op before start()); resolves when this claim pass is done. */
   kick(): Promise<void>;
   /** Stops claiming and waits up to `timeoutMs` for running batches. */
   stop(timeoutMs?: number): Promise<void>;
@@ -59,7 +59,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       void self.kick();
     },
     kick() {
-      if (stopped) return Promise.resolve();
+      if (stopped || !started) return Promise.resolve();
       if (claiming) {
         again = true;
         return claiming;

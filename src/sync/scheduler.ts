@@ -14,7 +14,11 @@ export interface SchedulerOptions {
   mongodbUrl?: string;
   /** How often Agenda scans for due jobs; also the shortest useful repeat interval (stack.md §5). Default 1000 ms. */
   processEveryMs?: number;
-  /** Agenda's lock lifetime for a running job (a dead worker's job is retried after it). Default 60 000 ms. */
+  /**
+   * Agenda's lock lifetime for a running job (a dead worker's job is retried after it). Our recurring jobs only start
+   * work and return, so it is short: Agenda also keeps an un-unref'd watchdog timer of half this per run, which holds
+   * the process open that long after stop(). Default 10 000 ms.
+   */
   lockLifetimeMs?: number;
   name?: string;
   logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -60,13 +64,13 @@ async function createBackend(opts: SchedulerOptions) {
   }
   await assertPostgresReachable(opts.databaseUrl);
   const { PostgresBackend } = await import("@agendajs/postgres-backend");
-  // Small own pool: LISTEN holds one connection for good (stack.md §5).
+  // A small pool of our own (LISTEN holds one connection for good, stack.md §5), ended by us on stop: left to
+  // Agenda, idle clients kept the process alive for pg's 30 s idle timeout after shutdown.
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
+  pool.on("error", (err) => opts.logger.error({ err }, "agenda postgres pool error"));
   return {
-    backend: new PostgresBackend({
-      poolConfig: { connectionString: opts.databaseUrl, max: 4 },
-      ensureSchema: false,
-    }),
-    close: async () => {},
+    backend: new PostgresBackend({ pool, ensureSchema: false }),
+    close: () => pool.end(),
   };
 }
 
@@ -83,7 +87,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         backend,
         name: opts.name,
         processEvery: opts.processEveryMs ?? 1000,
-        defaultLockLifetime: opts.lockLifetimeMs ?? 60_000,
+        defaultLockLifetime: opts.lockLifetimeMs ?? 10_000,
       });
       agenda.on("error", (err: unknown) => opts.logger.error({ err }, "agenda error"));
       for (const job of jobs) {

@@ -108,6 +108,7 @@ test("Agenda on the Postgres backend runs the recurring dispatch job, which sync
     backend: "postgres",
     databaseUrl: w.db.databaseUrl,
     processEveryMs: 200,
+    lockLifetimeMs: 2000,
     logger: silent,
   });
   // The in-process loop would do the work on its own; a long poll leaves it to the Agenda job.
