@@ -4,6 +4,7 @@
 import { QueryTypes } from "sequelize";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { ELIGIBLE } from "../../src/sync/claim.js";
 import { createSyncWorld, jobCounts, type SyncWorld, waitFor } from "./sync-fixtures.js";
 
 let w: SyncWorld;
@@ -195,6 +196,37 @@ test("ScheduleSync queues a MANUAL job that the dispatcher runs at its time", as
       (await engine.listJobs({ statuses: ["COMPLETED"], types: ["MANUAL"], trackingId: id, limit: 1 })).length === 1,
   );
   await engine.stop();
+});
+
+test("the claim reads only due records: its cost does not grow with records that are not due", async () => {
+  await w.db.sequelize.query(
+    `INSERT INTO tracking_records (tracking_number, carrier_id, current_status, registration_state, next_sync_at,
+       auto_refresh_enabled)
+     SELECT 'IDLE' || g, $1, 'IN_TRANSIT', 'ACCEPTED', now() + g * interval '1 second', true
+     FROM generate_series(1, 20000) g`,
+    { bind: [w.carrierId] },
+  );
+  const due = await w.addShipments(7);
+  await w.db.sequelize.query("ANALYZE tracking_records");
+  const [row] = await w.db.sequelize.query<{ "QUERY PLAN": unknown }>(
+    `EXPLAIN (ANALYZE, FORMAT JSON) SELECT tracking_id FROM tracking_records WHERE ${ELIGIBLE} AND next_sync_at <= now()
+     ORDER BY priority, next_sync_at LIMIT 400 FOR UPDATE SKIP LOCKED`,
+    { type: QueryTypes.SELECT },
+  );
+  const scans: { index: string; rows: number }[] = [];
+  const walk = (node: Record<string, unknown>) => {
+    if (typeof node["Index Name"] === "string")
+      scans.push({ index: node["Index Name"], rows: node["Actual Rows"] as number });
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+  };
+  walk((row?.["QUERY PLAN"] as { Plan: Record<string, unknown> }[])[0]?.Plan ?? {});
+  assert.equal(scans, [{ index: "idx_tracking_sync_due", rows: due.length }]);
+  await w.db.sequelize.query(
+    "DELETE FROM tracking_records WHERE tracking_number LIKE 'IDLE%' OR tracking_id = ANY($1::uuid[])",
+    {
+      bind: [due],
+    },
+  );
 });
 
 test.run();
