@@ -21,7 +21,7 @@ import {
 import { createSyncMetrics, type SyncMetrics } from "./metrics.js";
 import { rescheduleMatching } from "./reschedule.js";
 import { createRuleStore, type RuleInput, type RuleStore, type StoredRule } from "./rule-store.js";
-import type { Scheduler } from "./scheduler.js";
+import type { RecurringJob, Scheduler } from "./scheduler.js";
 
 export interface SyncLogger {
   debug(obj: object, msg: string): void;
@@ -38,6 +38,8 @@ export interface SyncEngineOptions {
   logger: SyncLogger;
   /** Agenda; null runs the in-process dispatcher only (tests, tools). */
   scheduler: Scheduler | null;
+  /** More recurring jobs for the same scheduler (e.g. the registrar's kick, so registration runs on Agenda too). */
+  recurring?: readonly RecurringJob[];
   /** Batches in flight per process (SYNC_CONCURRENCY). Default 10. */
   concurrency?: number;
   /** Numbers per gettrackinfo call, ≤ 40 (SYNC_BATCH_SIZE). Default 40. */
@@ -136,6 +138,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
             if (n > 0) logger.info({ purged: n }, "dead-lettered sync jobs older than 7 days removed");
           },
         },
+        ...(opts.recurring ?? []),
       ]);
       dispatcher.start();
     },
