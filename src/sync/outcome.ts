@@ -127,6 +127,13 @@ export async function completeJob(
       return "gone";
     }
     const plan = planNextSync(ruleFor(rules, row), syncStateOf(row, at), at);
+    // A retry still waiting from an earlier failure has nothing left to do after this success.
+    await sequelize.query(
+      `UPDATE sync_jobs SET job_status = 'CANCELLED', completed_at = $2, updated_at = $2, error_code = 'SUPERSEDED',
+         error_message = 'a later sync of the shipment succeeded'
+       WHERE tracking_id = $1 AND job_status = 'PENDING' AND job_type = 'RETRY'`,
+      { bind: [job.trackingId, iso(at)], transaction: t },
+    );
     await sequelize.query(
       `UPDATE tracking_records SET ${RESCHEDULE}, last_synced_at = $3, sync_retry_count = 0, updated_at = $3,
          sync_interval_minutes = COALESCE($4, sync_interval_minutes)
