@@ -219,14 +219,3 @@ export async function claimForExecution(deps: JobOpsDeps, jobId: string, now: Da
     };
   });
 }
-
-export { targetJobIdOf };
-
-/** The job a claimed execution finished under (the same id unless a FAILED/DEAD job was re-queued first). */
-async function targetJobIdOf(sequelize: Sequelize, batchId: string): Promise<string | undefined> {
-  const [row] = await sequelize.query<{ job_id: string }>("SELECT job_id FROM sync_jobs WHERE job_batch_id = $1", {
-    type: QueryTypes.SELECT,
-    bind: [batchId],
-  });
-  return row?.job_id;
-}
