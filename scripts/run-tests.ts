@@ -19,7 +19,16 @@ function runFolder(dir: string): Promise<Tally & { code: number }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", join("node_modules", "uvu", "bin.js"), dir, pattern, "--no-color"],
+      [
+        "--import",
+        "tsx",
+        "--import",
+        "./test/support/uvu-error-details.ts",
+        join("node_modules", "uvu", "bin.js"),
+        dir,
+        pattern,
+        "--no-color",
+      ],
       { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, FORCE_COLOR: "0" } },
     );
     let out = "";

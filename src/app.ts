@@ -28,6 +28,7 @@ import { migrateUp } from "./store/migrator.js";
 import { applyCarrierSeed } from "./store/seed-carriers.js";
 import { createSequelize } from "./store/sequelize.js";
 import { createTrackingReads } from "./store/tracking-reads.js";
+import { createTrackingCommands } from "./tracking/commands.js";
 import { createIngest } from "./tracking/ingest.js";
 import { createPushInbox } from "./tracking/push-inbox.js";
 import { createRegistration } from "./tracking/register.js";
@@ -56,13 +57,20 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const registration = createRegistration({ sequelize });
   const registrar = createRegistrar({ sequelize, register: (items) => upstream.quota.register(items), logger });
   const inbox = createPushInbox({ sequelize, ingest, logger });
+  const commands = createTrackingCommands({ sequelize, client: upstream.client, ingest });
 
   const routes = (router: ConnectRouter) => {
     router.service(Health, health.impl);
     router.service(CarrierService, createCarrierService({ carriers }));
     router.service(
       TrackingService,
-      createTrackingService({ sequelize, reads, registration, onRegistered: () => void registrar.kick() }),
+      createTrackingService({
+        sequelize,
+        reads,
+        registration,
+        commands,
+        onRegistered: () => void registrar.kick(),
+      }),
     );
     router.service(SyncService, withUnimplemented(SyncService, {}, "lands with the sync-engine issue"));
     router.service(CacheService, withUnimplemented(CacheService, {}, "lands with the caching issue"));
@@ -81,6 +89,10 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   );
 
   let probes: ReturnType<typeof startDependencyProbes> | undefined;
+  // Carrier statistics: avg_delivery_days follows our own deliveries (one statement for all carriers).
+  let averages: NodeJS.Timeout | undefined;
+  const refreshAverages = () =>
+    carriers.refreshAverages().catch((err: unknown) => logger.warn({ err }, "carrier averages not refreshed"));
   let stopping: Promise<void> | undefined;
 
   async function start() {
@@ -106,6 +118,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     await upstream.start();
     registrar.start();
     inbox.start();
+    void refreshAverages();
+    averages = setInterval(refreshAverages, 10 * 60_000).unref();
     const port = await listener.listen(config.port, config.host);
     upstream.pointSandboxAt(`http://127.0.0.1:${port}/webhooks/17track`);
     logger.info({ port, host: config.host }, "waybill monitor listening");
@@ -134,6 +148,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
         Promise.race([drained, new Promise<void>((r) => setTimeout(r, 1_000).unref())]),
       );
       await step("connections", () => listener.destroyAll());
+      clearInterval(averages);
       await step("registrar", () => registrar.stop());
       await step("push-inbox", () => inbox.stop());
       await step("upstream", () => upstream.stop());

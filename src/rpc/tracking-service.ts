@@ -2,14 +2,17 @@
 // answer Unimplemented with a note until they land.
 import type { ServiceImpl } from "@connectrpc/connect";
 import { TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
+import { type CommandDeps, createCommandHandlers } from "./tracking-commands.js";
 import { createTrackingQueryHandlers, type TrackingQueryDeps } from "./tracking-queries.js";
 import { createRegistrationHandlers, type RegistrationDeps } from "./tracking-registration.js";
 import { withUnimplemented } from "./unimplemented.js";
 
-export function createTrackingService(deps: RegistrationDeps & TrackingQueryDeps): ServiceImpl<typeof TrackingService> {
+export function createTrackingService(
+  deps: RegistrationDeps & TrackingQueryDeps & CommandDeps,
+): ServiceImpl<typeof TrackingService> {
   return withUnimplemented(
     TrackingService,
-    { ...createTrackingQueryHandlers(deps), ...createRegistrationHandlers(deps) },
+    { ...createTrackingQueryHandlers(deps), ...createRegistrationHandlers(deps), ...createCommandHandlers(deps) },
     "lands with the tracking issue",
   );
 }

@@ -18,6 +18,10 @@ export interface CarrierPatch {
 export interface CarrierRepo extends CarrierReads {
   /** Applies the patch and resolves the carrier as it is afterwards; undefined when no carrier has that code. */
   update(code: string, patch: CarrierPatch): Promise<CarrierData | undefined>;
+  /** Several carriers in one query, by code; unknown codes are absent. */
+  byCodes(codes: readonly string[]): Promise<Map<string, CarrierData>>;
+  /** Recomputes avg_delivery_days of every carrier from our own deliveries; resolves how many rows changed. */
+  refreshAverages(): Promise<number>;
 }
 
 // is_active and supports_prediction are nullable in the PRD DDL (DEFAULT only); NULL reads as the default.
@@ -53,6 +57,18 @@ SELECT count(*)::int AS "recordsTracked",
          FILTER (WHERE is_delivered AND actual_delivery_date >= created_at)::float8 AS "avgDeliveryDays"
 FROM tracking_records
 WHERE carrier_id = $1`;
+
+// One statement for all carriers: the same average as STATS_SQL, rounded to the INTEGER column, written only where it
+// changed.
+const REFRESH_AVERAGES_SQL = `
+UPDATE carriers c SET avg_delivery_days = s.days, updated_at = now() AT TIME ZONE 'UTC'
+FROM (SELECT carrier_id,
+             round(avg(extract(epoch FROM actual_delivery_date - created_at) / 86400.0))::int AS days
+      FROM tracking_records
+      WHERE is_delivered AND actual_delivery_date >= created_at
+      GROUP BY carrier_id) s
+WHERE c.carrier_id = s.carrier_id AND c.avg_delivery_days IS DISTINCT FROM s.days
+RETURNING c.carrier_id`;
 
 export function createCarrierRepo(sequelize: Sequelize): CarrierRepo {
   const select = <T extends object>(sql: string, bind: unknown[]) =>
@@ -93,6 +109,17 @@ export function createCarrierRepo(sequelize: Sequelize): CarrierRepo {
     async stats(carrierId: number): Promise<CarrierStats> {
       const [row] = await select<CarrierStats>(STATS_SQL, [carrierId]);
       return row ?? { recordsTracked: 0, recordsDelivered: 0, avgDeliveryDays: null };
+    },
+
+    async byCodes(codes) {
+      const rows = await select<CarrierData>(`SELECT ${CARRIER_COLUMNS} FROM carriers WHERE carrier_code = ANY($1)`, [
+        [...codes],
+      ]);
+      return new Map(rows.map((r) => [r.carrierCode, r]));
+    },
+
+    async refreshAverages() {
+      return (await select(REFRESH_AVERAGES_SQL, [])).length;
     },
 
     async update(code: string, patch: CarrierPatch): Promise<CarrierData | undefined> {

@@ -50,14 +50,15 @@ ON CONFLICT (carrier_code) DO UPDATE SET
   tracking_url_template = EXCLUDED.tracking_url_template,
   country_iso = EXCLUDED.country_iso,
   supports_prediction = EXCLUDED.supports_prediction,
-  avg_delivery_days = EXCLUDED.avg_delivery_days,
+  -- Measured from our own deliveries once known (carrier statistics); the seed only fills it while unknown.
+  avg_delivery_days = COALESCE(c.avg_delivery_days, EXCLUDED.avg_delivery_days),
   updated_at = EXCLUDED.updated_at
 WHERE (c.track17_key, c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.tracking_url_template,
        c.country_iso, c.supports_prediction, c.avg_delivery_days)
   IS DISTINCT FROM
       (EXCLUDED.track17_key, EXCLUDED.carrier_name, EXCLUDED.carrier_name_cn, EXCLUDED.carrier_url,
        EXCLUDED.carrier_phone, EXCLUDED.tracking_url_template, EXCLUDED.country_iso, EXCLUDED.supports_prediction,
-       EXCLUDED.avg_delivery_days)
+       COALESCE(c.avg_delivery_days, EXCLUDED.avg_delivery_days))
 RETURNING (xmax = 0) AS inserted`;
 
 function duplicates(values: readonly (string | number)[]): (string | number)[] {
