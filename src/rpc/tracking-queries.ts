@@ -4,7 +4,7 @@ import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@conn
 import type { Sequelize } from "sequelize";
 import type { GetTrackingRequest, TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
 import type { TrackingEvent } from "../../gen/waybill/v1/types_pb.js";
-import { failedPrecondition, notFound } from "../errors.js";
+import { failedPrecondition, invalidArgument, notFound } from "../errors.js";
 import { createTrackingReads, type RecordWithCarrier, type TrackingReads } from "../store/tracking-reads.js";
 import {
   type CarrierRefData,
@@ -74,6 +74,7 @@ export function createTrackingQueryHandlers(deps: TrackingQueryDeps): Handlers {
       return found;
     }
     const number = normalizeNumber(req.lookup.value?.trackingNumber ?? "");
+    if (!number) throw invalidArgument("by_number.tracking_number has no letters or digits");
     const carrier = req.lookup.value?.carrierCode ?? "";
     const result = await reads.getByNumber(number, carrier || undefined, { raw });
     if (result.kind === "found") return result.value;

@@ -312,13 +312,21 @@ export function createTrackingReads(sequelize: Sequelize): TrackingReads {
 
     async *exportEvents(trackingId, filter, opts) {
       const limit = opts.chunkSize ?? 1_000;
-      let after: EventCursor | undefined;
-      do {
-        opts.signal?.throwIfAborted();
-        const page = await listEvents(trackingId, { filter, order: opts.order, limit, after });
-        if (page.rows.length > 0) yield page.rows;
-        after = page.next;
-      } while (after);
+      const read = (after?: EventCursor) => listEvents(trackingId, { filter, order: opts.order, limit, after });
+      // The next chunk is read while the caller handles this one (at most two chunks in memory), so the database
+      // and the encoding/transport overlap instead of taking turns.
+      let pending: Promise<EventPage> | undefined = read();
+      try {
+        while (pending) {
+          opts.signal?.throwIfAborted();
+          const page: EventPage = await pending;
+          pending = page.next ? read(page.next) : undefined;
+          if (page.rows.length > 0) yield page.rows;
+        }
+      } finally {
+        // Abandoned early (error, abort, caller stopped): nobody awaits the read in flight any more.
+        pending?.catch(() => {});
+      }
     },
 
     async search(q) {

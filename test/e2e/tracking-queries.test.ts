@@ -154,6 +154,10 @@ test("GetTracking NotFound names what was looked up", async () => {
   );
   assert.is(byNumber.code, Code.NotFound);
   assert.match(byNumber.rawMessage, "NOSUCH12345");
+  const noDigits = await failure(
+    client.getTracking({ lookup: { case: "byNumber", value: { trackingNumber: "- - -" } } }),
+  );
+  assert.is(noDigits.code, Code.InvalidArgument);
   const wrongCarrier = await failure(
     client.getTracking({
       lookup: { case: "byNumber", value: { trackingNumber: journey.number, carrierCode: "fedex" } },

@@ -1,7 +1,7 @@
 // The plans of SearchTrackings / ListTrackingEvents at a realistic size: every common criterion and sort must be
 // answered from an index (no sequential scan of tracking_records or tracking_events). Rows are generated in SQL;
 // the reads run their real statements with EXPLAIN in front, so this checks exactly what production sends.
-import type { Sequelize } from "sequelize";
+import { QueryTypes, type Sequelize } from "sequelize";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CARRIER_SEED } from "../../src/domain/carriers/seed.js";
@@ -54,9 +54,10 @@ async function setup() {
       timestamp '2026-01-01' + g * interval '1 hour'
     FROM (SELECT tracking_id FROM tracking_records ORDER BY tracking_number LIMIT 20000) r,
          generate_series(1, 10) g`);
-  const [row] = (await s.query(`SELECT tracking_id AS id FROM tracking_records ORDER BY tracking_number DESC LIMIT 1`, {
-    type: "SELECT",
-  } as never)) as { id: string }[];
+  const [row] = await s.query<{ id: string }>(
+    "SELECT tracking_id AS id FROM tracking_records ORDER BY tracking_number DESC LIMIT 1",
+    { type: QueryTypes.SELECT },
+  );
   big = row?.id ?? "";
   await s.query(
     `INSERT INTO tracking_events (tracking_id, event_sequence, event_status, location_country, location_city,
@@ -67,19 +68,20 @@ async function setup() {
     { bind: [big] },
   );
   await s.query("ANALYZE tracking_records; ANALYZE tracking_events; ANALYZE carriers");
-  codes = (
-    (await s.query("SELECT carrier_code AS code FROM carriers ORDER BY carrier_id LIMIT 2", {
-      type: "SELECT",
-    } as never)) as { code: string }[]
-  ).map((r) => r.code);
+  const carriers = await s.query<{ code: string }>(
+    "SELECT carrier_code AS code FROM carriers ORDER BY carrier_id LIMIT 2",
+    { type: QueryTypes.SELECT },
+  );
+  codes = carriers.map((r) => r.code);
 
   // Statements of the reads run as EXPLAIN; the carrier-code lookup (a 2-row answer the search needs) runs as is.
   const explaining = {
     async query(sql: string, opts: object) {
       if (sql.includes("WHERE carrier_code = ANY")) return s.query(sql, opts as never);
-      const rows = (await s.query(`EXPLAIN ${sql}`, { ...opts, type: "SELECT" } as never)) as {
-        "QUERY PLAN": string;
-      }[];
+      const rows = await s.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, {
+        ...(opts as { bind?: unknown[] }),
+        type: QueryTypes.SELECT,
+      });
       plans.push(rows.map((r) => r["QUERY PLAN"]).join("\n"));
       return [];
     },
