@@ -3,7 +3,7 @@
 import { fromJsonString } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { QueryTypes } from "sequelize";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -348,6 +348,28 @@ test("Export CSV: header row, RFC 4180 quoting of commas, quotes and newlines, C
   assert.is(byId.get(journey.eventIds[0])?.[col("reported_by_carrier_code")], "cainiao");
   assert.match(text, 'Departed, ""export"" hub');
   assert.ok(text.endsWith("\r\n"));
+});
+
+test("Export over gRPC (h2c) gives the same bytes as over Connect/HTTP 1.1, and cancels cleanly", async () => {
+  const grpc = createClient(TrackingService, createGrpcTransport({ baseUrl: t.baseUrl }));
+  const viaConnect = await exportText({ trackingId: journey.id, format: ExportFormat.CSV });
+  let text = "";
+  for await (const res of grpc.exportTrackingEvents({ trackingId: journey.id, format: ExportFormat.CSV })) {
+    text += new TextDecoder().decode(res.chunk);
+  }
+  assert.is(text, viaConnect.text);
+  const abort = new AbortController();
+  const err = await failure(
+    (async () => {
+      for await (const _ of grpc.exportTrackingEvents(
+        { trackingId: journey.id, format: ExportFormat.JSONL },
+        { signal: abort.signal },
+      )) {
+        abort.abort();
+      }
+    })(),
+  );
+  assert.is(err.code, Code.Canceled);
 });
 
 test("Export CSV of no events is the header alone; unknown record NotFound; from > to InvalidArgument", async () => {
