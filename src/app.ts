@@ -14,6 +14,7 @@ import type { Config } from "./config.js";
 import { CARRIER_SEED } from "./domain/carriers/seed.js";
 import { createLogger } from "./logger.js";
 import { createCarrierService } from "./rpc/carrier-service.js";
+import { createSyncService } from "./rpc/sync-service.js";
 import { createTrackingService } from "./rpc/tracking-service.js";
 import { withUnimplemented } from "./rpc/unimplemented.js";
 import { startDependencyProbes } from "./server/dependency-probe.js";
@@ -28,6 +29,8 @@ import { migrateUp } from "./store/migrator.js";
 import { applyCarrierSeed } from "./store/seed-carriers.js";
 import { createSequelize } from "./store/sequelize.js";
 import { createTrackingReads } from "./store/tracking-reads.js";
+import { createSyncEngine } from "./sync/engine.js";
+import { createScheduler } from "./sync/scheduler.js";
 import { createTrackingCommands } from "./tracking/commands.js";
 import { createIngest } from "./tracking/ingest.js";
 import { createPushInbox } from "./tracking/push-inbox.js";
@@ -58,6 +61,29 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const registrar = createRegistrar({ sequelize, register: (items) => upstream.quota.register(items), logger });
   const inbox = createPushInbox({ sequelize, ingest, logger });
   const commands = createTrackingCommands({ sequelize, client: upstream.client, ingest });
+  const scheduler = createScheduler({
+    backend: config.agendaBackend,
+    databaseUrl: config.databaseUrl,
+    mongodbUrl: config.mongodbUrl || undefined,
+    processEveryMs: config.agendaProcessEveryMs,
+    logger: logger.child({ component: "agenda" }),
+  });
+  const sync = createSyncEngine({
+    sequelize,
+    client: upstream.client,
+    limiter: upstream.limiter,
+    ingest,
+    logger: logger.child({ component: "sync" }),
+    scheduler,
+    concurrency: config.syncConcurrency,
+    batchSize: config.syncBatchSize,
+    ingestConcurrency: config.syncIngestConcurrency,
+    leaseMs: config.syncLeaseMs,
+    dispatchEveryMs: config.syncDispatchEveryMs,
+    limits: { perSecond: config.track17RatePerSecond, perMinute: config.track17RatePerMinute },
+    // Registration at 17TRACK rides the same Agenda schedule (cluster-wide), besides the registrar's own kicks.
+    recurring: [{ name: "tracking-register", everyMs: 5_000, run: () => registrar.kick() }],
+  });
 
   const routes = (router: ConnectRouter) => {
     router.service(Health, health.impl);
@@ -72,7 +98,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
         onRegistered: () => void registrar.kick(),
       }),
     );
-    router.service(SyncService, withUnimplemented(SyncService, {}, "lands with the sync-engine issue"));
+    router.service(SyncService, createSyncService({ engine: sync }));
     router.service(CacheService, withUnimplemented(CacheService, {}, "lands with the caching issue"));
     registerReflection(router, [...API_SERVICES, Health]);
   };
@@ -116,6 +142,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     });
     await probes.runOnce();
     await upstream.start();
+    await sync.start();
     registrar.start();
     inbox.start();
     void refreshAverages();
@@ -149,6 +176,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       );
       await step("connections", () => listener.destroyAll());
       clearInterval(averages);
+      await step("sync", () => sync.stop());
       await step("registrar", () => registrar.stop());
       await step("push-inbox", () => inbox.stop());
       await step("upstream", () => upstream.stop());

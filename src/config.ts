@@ -76,7 +76,7 @@ export const CONFIG_VARS = {
     "Postgres connection URL; the database is created if missing.",
     url("postgres:", "postgresql:"),
   ),
-  databasePoolMax: v("DATABASE_POOL_MAX", "20", "Postgres pool size (PRD §6.1: 20-50).", int(2, 500)),
+  databasePoolMax: v("DATABASE_POOL_MAX", "30", "Postgres pool size (PRD §6.1: 20-50).", int(2, 500)),
   migrateOnStart: v("MIGRATE_ON_START", "true", "Apply pending migrations at start-up.", bool),
   redisUrl: v("REDIS_URL", "redis://127.0.0.1:6379", "Redis connection URL.", url("redis:", "rediss:")),
   redisKeyPrefix: v(
@@ -128,6 +128,36 @@ export const CONFIG_VARS = {
     "Port of the sandbox 17TRACK simulator (sandbox mode only; 0 picks a free port).",
     int(0, 65535),
   ),
+  agendaBackend: v(
+    "AGENDA_BACKEND",
+    "postgres",
+    "Agenda 6 backend: postgres (this database, LISTEN/NOTIFY) or mongodb (needs MONGODB_URL; not testable on this machine).",
+    oneOf("postgres", "mongodb"),
+  ),
+  mongodbUrl: v("MONGODB_URL", "", "MongoDB URL, only for AGENDA_BACKEND=mongodb.", (raw) =>
+    raw === "" ? "" : url("mongodb:", "mongodb+srv:")(raw),
+  ),
+  agendaProcessEveryMs: v("AGENDA_PROCESS_EVERY_MS", "1000", "How often Agenda scans for due jobs.", int(100, 60_000)),
+  syncConcurrency: v("SYNC_CONCURRENCY", "10", "gettrackinfo batches in flight per process (PRD §6.3).", int(1, 100)),
+  syncBatchSize: v("SYNC_BATCH_SIZE", "40", "Numbers per gettrackinfo call (17TRACK allows at most 40).", int(1, 40)),
+  syncIngestConcurrency: v(
+    "SYNC_INGEST_CONCURRENCY",
+    "2",
+    "Shipments of one batch ingested in parallel (pool use up to SYNC_CONCURRENCY × this).",
+    int(1, 40),
+  ),
+  syncLeaseMs: v(
+    "SYNC_LEASE_MS",
+    "300000",
+    "How long a claimed shipment is held before another worker may take it (crash recovery).",
+    int(10_000, 3_600_000),
+  ),
+  syncDispatchEveryMs: v(
+    "SYNC_DISPATCH_EVERY_MS",
+    "5000",
+    "Interval of the recurring dispatch job; the in-process loop also wakes when the next shipment is due.",
+    int(500, 600_000),
+  ),
 } as const;
 
 type Vars = typeof CONFIG_VARS;
@@ -152,6 +182,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     } catch (e) {
       problems.push(`${spec.name}=${JSON.stringify(raw)}: ${(e as Error).message}`);
     }
+  }
+  if (out.agendaBackend === "mongodb" && !out.mongodbUrl) {
+    problems.push("MONGODB_URL: must be set when AGENDA_BACKEND=mongodb");
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
