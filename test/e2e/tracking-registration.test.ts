@@ -1,11 +1,13 @@
 // Registration end to end: RPC → detection → record → registrar → 17TRACK (the simulator over HTTP) → signed push →
 // webhook → ingest → GetTracking. The service runs with a real API key against a separately started simulator, the
 // way production runs against 17TRACK.
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { QueryTypes } from "sequelize";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { SyncJobStatus, SyncService } from "../../gen/waybill/v1/sync_service_pb.js";
 import { TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
 import { RegistrationState, type TrackingRecord, TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { createDefaultSimulator } from "../../src/simulator/defaults.js";
@@ -201,6 +203,24 @@ test("a hand-off journey pushed by 17TRACK (signed) lands in the timeline with b
   );
   // 17TRACK pushing the same state again inserts nothing.
   await sim.advanceClock(hour);
+  assert.is((await byId(id)).eventCount, 4);
+
+  // The same journey through the sync path (gettrackinfo → the same ingest): nothing is stored twice. The first
+  // scheduled sync (due at acceptance) must be over, so the manual job below is the only one running.
+  const sync = createClient(SyncService, createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" }));
+  await until("the first scheduled sync", async () => {
+    const { jobs } = await sync.listSyncJobs({ trackingId: id });
+    return jobs.length > 0 && jobs.every((j) => j.jobStatus === SyncJobStatus.COMPLETED) ? true : undefined;
+  });
+  // Scheduled for later so the dispatcher leaves it alone, then run now.
+  const scheduled = await sync.scheduleSync({
+    trackingId: id,
+    scheduledAt: timestampFromDate(new Date(Date.now() + 3600_000)),
+  });
+  const done = await sync.executeSyncJob({ jobId: scheduled.job?.jobId as bigint });
+  assert.is(done.job?.jobStatus, SyncJobStatus.COMPLETED);
+  assert.is(done.job?.eventsFetched, 4);
+  assert.is(done.job?.eventsNew, 0);
   assert.is((await byId(id)).eventCount, 4);
 });
 
