@@ -1,10 +1,11 @@
 // `changecarrier` (§2.2): the -18019801…-18019809 rules, at most 5 changes per number (§1.4). A change
 // discards the old carrier's data and starts a fresh fetch, so the journey restarts (§2.2, [R]).
 import { Track17Error } from "../../upstream/error-codes.js";
-import type { NumberAccepted, Rejected } from "../../upstream/wire.js";
+import type { NumberAccepted } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
-import { type EndpointResult, itemsResult, rejectCode } from "../envelope.js";
+import { type EndpointResult, rejectCode } from "../envelope.js";
 import { carrierOf, checkNumber, echoNumber, parseItemArray, type RawItem } from "../items.js";
+import { collectItems, type ItemOutcome } from "./per-item.js";
 
 export const MAX_CARRIER_CHANGES = 5;
 
@@ -15,17 +16,10 @@ export function changeCarrier(
 ): EndpointResult {
   const parsed = parseItemArray(body);
   if ("error" in parsed) return requestError(parsed.error);
-  const accepted: NumberAccepted[] = [];
-  const rejected: Rejected[] = [];
-  for (const item of parsed.items) {
-    const outcome = changeOne(engine, item);
-    if ("error" in outcome) rejected.push(outcome.error);
-    else accepted.push(outcome.accepted);
-  }
-  return itemsResult(accepted, rejected);
+  return collectItems(parsed.items, (item) => changeOne(engine, item));
 }
 
-function changeOne(engine: Engine, item: RawItem): { accepted: NumberAccepted } | { error: Rejected } {
+function changeOne(engine: Engine, item: RawItem): ItemOutcome<NumberAccepted> {
   const { config, store } = engine;
   const echo = { number: echoNumber(item), carrier: item.carrier_old };
   const fail = (code: number, arg = "") => ({ error: rejectCode(echo, code, arg) });

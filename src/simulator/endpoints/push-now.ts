@@ -4,7 +4,8 @@ import { Track17Error } from "../../upstream/error-codes.js";
 import type { NumberAccepted, Rejected } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
 import { type EndpointResult, itemsResult, rejectCode } from "../envelope.js";
-import { checkNumber, echoNumber, parseItemArray, targetsOf } from "../items.js";
+import { parseItemArray } from "../items.js";
+import { findTargets } from "./per-item.js";
 
 export async function pushNow(
   engine: Engine,
@@ -18,15 +19,12 @@ export async function pushNow(
   const rejected: Rejected[] = [];
   const sends: Promise<void>[] = [];
   for (const item of parsed.items) {
-    const echo = { number: echoNumber(item), carrier: item.carrier };
-    const bad = checkNumber(item);
-    if (bad) {
-      rejected.push(rejectCode(echo, bad.code, bad.arg));
+    const found = findTargets(engine.store, item);
+    if ("error" in found) {
+      rejected.push(found.error);
       continue;
     }
-    const regs = targetsOf(engine.store, item);
-    if (regs.length === 0) rejected.push(rejectCode(echo, Track17Error.NotRegistered, echo.number));
-    for (const reg of regs) {
+    for (const reg of found.regs) {
       sends.push(
         engine.pushCurrent(reg).then((outcome) => {
           if (outcome.ok) accepted.push({ number: reg.number, carrier: reg.carrier });

@@ -1,12 +1,13 @@
 // `register` (§2.1, checklist §9): validates each item, decides the carrier (given, corrected or
 // detected), charges one quota per accepted registration only (§1.4) and starts its journey.
 import { Track17Error } from "../../upstream/error-codes.js";
-import type { RegisterAccepted, Rejected } from "../../upstream/wire.js";
+import type { RegisterAccepted } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
-import { type EndpointResult, itemsResult, rejectCode, rejectItem } from "../envelope.js";
+import { type EndpointResult, rejectCode, rejectItem } from "../envelope.js";
 import { carrierOf, checkNumber, echoNumber, parseItemArray, type RawItem } from "../items.js";
 import type { Registration } from "../store.js";
 import { checkInfoFields, type InfoFields } from "./info-fields.js";
+import { collectItems, type ItemOutcome } from "./per-item.js";
 
 /** Postal operators have 4–5 digit keys (§7.2); only they may take a final (last-mile) carrier (-18010016). */
 const isPostal = (key: number) => key < 100_000;
@@ -19,17 +20,10 @@ export function register(
   const parsed = parseItemArray(body);
   if ("error" in parsed) return requestError(parsed.error);
   engine.rollDay();
-  const accepted: RegisterAccepted[] = [];
-  const rejected: Rejected[] = [];
-  for (const item of parsed.items) {
-    const outcome = registerOne(engine, item);
-    if ("error" in outcome) rejected.push(outcome.error);
-    else accepted.push(outcome.accepted);
-  }
-  return itemsResult(accepted, rejected);
+  return collectItems(parsed.items, (item) => registerOne(engine, item));
 }
 
-function registerOne(engine: Engine, item: RawItem): { accepted: RegisterAccepted } | { error: Rejected } {
+function registerOne(engine: Engine, item: RawItem): ItemOutcome<RegisterAccepted> {
   const { config, store, account } = engine;
   const echo = { number: echoNumber(item), tag: item.tag, carrier: item.carrier };
   const fail = (code: number, arg = "") => ({ error: rejectCode(echo, code, arg) });
