@@ -61,5 +61,6 @@ for (const dir of folders) {
   sum.skipped += r.skipped;
   if (r.code !== 0 || r.failed > 0) exitCode = 1;
 }
-process.stdout.write(`\n${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped\n`);
+if (sum.skipped > 0) process.stdout.write(`\n${sum.skipped} skipped`);
+process.stdout.write(`\n${sum.passed} passed, ${sum.failed} failed\n`);
 process.exit(exitCode);
