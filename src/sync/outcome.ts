@@ -5,14 +5,14 @@
 // Every write is conditional on the job row still being RUNNING in our batch: if our lease ran out and another worker
 // took the record, we change nothing.
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { planNextSync, planRetry, type SyncState } from "../domain/sync/next-sync.js";
+import { planNextSync, planRetry } from "../domain/sync/next-sync.js";
 import { retryDelayMs } from "../domain/sync/retry-delay.js";
-import { matchRule, type ScheduleRule } from "../domain/sync/schedule-rule.js";
-import type { Status } from "../domain/tracking/status.js";
+import type { ScheduleRule } from "../domain/sync/schedule-rule.js";
 import type { Ingest } from "../tracking/ingest-port.js";
 import type { TrackInfo } from "../upstream/wire.js";
 import { type ClaimedJob, iso } from "./claim.js";
 import type { SyncMetrics } from "./metrics.js";
+import { ruleForRow, SYNC_STATE_COLUMNS, type SyncStateRow, syncStateOf } from "./sync-state.js";
 
 export interface OutcomeLogger {
   warn(obj: object, msg: string): void;
@@ -33,21 +33,6 @@ export interface Timings {
   processingTimeMs: number;
 }
 
-interface StateRow {
-  current_status: Status;
-  carrier_id: number;
-  destination_country: string | null;
-  is_delivered: boolean | null;
-  is_exception: boolean | null;
-  is_expired: boolean | null;
-  tracking_stopped: boolean;
-  created_at: Date;
-  registered_at: Date | null;
-  actual_delivery_date: Date | null;
-  latest_event_at: Date | null;
-  last_synced_at: Date | null;
-}
-
 async function lockJobs(sequelize: Sequelize, job: ClaimedJob, t: Transaction): Promise<number> {
   const rows = await sequelize.query<{ job_id: string }>(
     `SELECT job_id FROM sync_jobs WHERE job_batch_id = $1 AND tracking_id = $2 AND job_status = 'RUNNING' FOR UPDATE`,
@@ -57,36 +42,12 @@ async function lockJobs(sequelize: Sequelize, job: ClaimedJob, t: Transaction): 
 }
 
 async function loadState(sequelize: Sequelize, trackingId: string, t: Transaction) {
-  const [row] = await sequelize.query<StateRow>(
-    `SELECT current_status, carrier_id, destination_country, is_delivered, is_exception, is_expired, tracking_stopped,
-       created_at, registered_at, actual_delivery_date, latest_event_at, last_synced_at
-     FROM tracking_records WHERE tracking_id = $1`,
+  const [row] = await sequelize.query<SyncStateRow>(
+    `SELECT ${SYNC_STATE_COLUMNS} FROM tracking_records WHERE tracking_id = $1`,
     { type: QueryTypes.SELECT, bind: [trackingId], transaction: t },
   );
   return row;
 }
-
-export function syncStateOf(row: StateRow, lastSyncedAt: Date | null): SyncState {
-  return {
-    status: row.current_status,
-    isDelivered: row.is_delivered ?? false,
-    isException: row.is_exception ?? false,
-    isExpired: row.is_expired ?? false,
-    trackingStopped: row.tracking_stopped,
-    // Max age counts from registration at 17TRACK (PRD §2.1.8 "stop syncing after X days").
-    createdAt: row.registered_at ?? row.created_at,
-    deliveredAt: row.actual_delivery_date,
-    latestEventAt: row.latest_event_at,
-    lastSyncedAt,
-  };
-}
-
-const ruleFor = (rules: readonly ScheduleRule[], row: StateRow) =>
-  matchRule(rules, {
-    carrierId: row.carrier_id,
-    status: row.current_status,
-    destinationCountry: row.destination_country,
-  });
 
 /** The next sync, but never later than a pending MANUAL/RETRY job of the record (ScheduleSync during a run). */
 const RESCHEDULE = `next_sync_at = LEAST($2::timestamp,
@@ -126,7 +87,7 @@ export async function completeJob(
       );
       return "gone";
     }
-    const plan = planNextSync(ruleFor(rules, row), syncStateOf(row, at), at);
+    const plan = planNextSync(ruleForRow(rules, row), syncStateOf(row, at), at);
     // A retry still waiting from an earlier failure has nothing left to do after this success.
     await sequelize.query(
       `UPDATE sync_jobs SET job_status = 'CANCELLED', completed_at = $2, updated_at = $2, error_code = 'SUPERSEDED',
@@ -188,7 +149,7 @@ export async function failJob(
     if ((await lockJobs(sequelize, job, t)) === 0) return "lost";
     const row = await loadState(sequelize, job.trackingId, t);
     if (!row) return "lost";
-    const rule = ruleFor(rules, row);
+    const rule = ruleForRow(rules, row);
     const finish = (status: string, delayMinutes: number | null) =>
       sequelize.query(
         `UPDATE sync_jobs SET job_status = $3, completed_at = $4, updated_at = $4, error_code = $5, error_message = $6,

@@ -4,10 +4,9 @@
 // the next completion uses the new rule.
 import { QueryTypes, type Sequelize } from "sequelize";
 import { planNextSync } from "../domain/sync/next-sync.js";
-import { matchRule, type ScheduleRule } from "../domain/sync/schedule-rule.js";
-import type { Status } from "../domain/tracking/status.js";
+import type { ScheduleRule } from "../domain/sync/schedule-rule.js";
 import { ELIGIBLE, iso } from "./claim.js";
-import { syncStateOf } from "./outcome.js";
+import { ruleForRow, SYNC_STATE_COLUMNS, type SyncStateRow, syncStateOf } from "./sync-state.js";
 
 export interface Criteria {
   carrierId: number | null;
@@ -15,20 +14,8 @@ export interface Criteria {
   destinationCountry: string | null;
 }
 
-interface Row {
+interface Row extends SyncStateRow {
   tracking_id: string;
-  current_status: Status;
-  carrier_id: number;
-  destination_country: string | null;
-  is_delivered: boolean | null;
-  is_exception: boolean | null;
-  is_expired: boolean | null;
-  tracking_stopped: boolean;
-  created_at: Date;
-  registered_at: Date | null;
-  actual_delivery_date: Date | null;
-  latest_event_at: Date | null;
-  last_synced_at: Date | null;
 }
 
 const CHUNK = 1000;
@@ -60,8 +47,7 @@ export async function rescheduleMatching(
   for (;;) {
     const moved = await sequelize.transaction(async (t) => {
       const rows = await sequelize.query<Row>(
-        `SELECT tracking_id, current_status, carrier_id, destination_country, is_delivered, is_exception, is_expired,
-           tracking_stopped, created_at, registered_at, actual_delivery_date, latest_event_at, last_synced_at
+        `SELECT tracking_id, ${SYNC_STATE_COLUMNS}
          FROM tracking_records r
          WHERE ${ELIGIBLE} AND (${covered}) AND tracking_id > ${after}::uuid AND COALESCE(sync_retry_count, 0) = 0
            AND last_synced_at IS NOT NULL
@@ -71,14 +57,7 @@ export async function rescheduleMatching(
         { type: QueryTypes.SELECT, bind, transaction: t },
       );
       if (rows.length === 0) return null;
-      const plans = rows.map((r) => {
-        const rule = matchRule(rules, {
-          carrierId: r.carrier_id,
-          status: r.current_status,
-          destinationCountry: r.destination_country,
-        });
-        return planNextSync(rule, syncStateOf(r, r.last_synced_at), now);
-      });
+      const plans = rows.map((r) => planNextSync(ruleForRow(rules, r), syncStateOf(r, r.last_synced_at), now));
       await sequelize.query(
         `UPDATE tracking_records r SET next_sync_at = LEAST(d.next_at,
            (SELECT min(scheduled_at) FROM sync_jobs j WHERE j.tracking_id = r.tracking_id AND j.job_status = 'PENDING'))
