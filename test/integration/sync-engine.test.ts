@@ -219,7 +219,7 @@ test("the claim reads only due records: its cost does not grow with records that
       scans.push({ index: node["Index Name"], rows: node["Actual Rows"] as number });
     for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
   };
-  walk((row?.["QUERY PLAN"] as { Plan: Record<string, unknown> }[])[0]?.Plan ?? {});
+  walk((row?.["QUERY PLAN"] as { Plan: Record<string, unknown> }[] | undefined)?.[0]?.Plan ?? {});
   assert.equal(scans, [{ index: "idx_tracking_sync_due", rows: due.length }]);
   await w.db.sequelize.query(
     "DELETE FROM tracking_records WHERE tracking_number LIKE 'IDLE%' OR tracking_id = ANY($1::uuid[])",

@@ -44,7 +44,10 @@ test("every problem is reported at once", () => {
 });
 
 test("CORS_ORIGINS is a comma list", () => {
-  assert.equal(loadConfig({ CORS_ORIGINS: "http://a.test, http://b.test" }).corsOrigins, ["http://a.test", "http://b.test"]);
+  assert.equal(loadConfig({ CORS_ORIGINS: "http://a.test, http://b.test" }).corsOrigins, [
+    "http://a.test",
+    "http://b.test",
+  ]);
 });
 
 function walk(dir: string): string[] {
@@ -55,7 +58,9 @@ function walk(dir: string): string[] {
 }
 
 test("nothing in src/ but config.ts reads process.env", () => {
-  const offenders = walk("src").filter((f) => f !== join("src", "config.ts") && /process\.env/.test(readFileSync(f, "utf8")));
+  const offenders = walk("src").filter(
+    (f) => f !== join("src", "config.ts") && /process\.env/.test(readFileSync(f, "utf8")),
+  );
   assert.equal(offenders, []);
 });
 

@@ -31,10 +31,13 @@ test("gen/ is fresh: buf generate reproduces it byte for byte", () => {
   try {
     const r = buf("generate", "-o", out);
     assert.is(r.status, 0, r.stdout + r.stderr);
-    const fresh = files(join(out, "gen")).map((f) => relative(out, f)).sort();
+    const fresh = files(join(out, "gen"))
+      .map((f) => relative(out, f))
+      .sort();
     const committed = files("gen").sort();
     assert.equal(committed, fresh, "gen/ has missing or extra files: run npm run generate");
-    for (const f of fresh) assert.ok(readFileSync(join(out, f)).equals(readFileSync(f)), `${f} is stale: run npm run generate`);
+    for (const f of fresh)
+      assert.ok(readFileSync(join(out, f)).equals(readFileSync(f)), `${f} is stale: run npm run generate`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
