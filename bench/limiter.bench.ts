@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { createSimulator } from "../src/simulator/index.js";
 import { createTrack17Client } from "../src/upstream/client.js";
 import { createTrack17Limiter, limiterKeys, type Track17Limiter } from "../src/upstream/limiter.js";
+import { maxInWindow } from "../test/support/max-in-window.js";
 import type { BenchResult } from "./bench-result.js";
 
 const PER_SECOND = 20;
@@ -20,18 +21,6 @@ const DEFAULT_PER_MINUTE = 100;
 const SIM_CALLS = 24;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Largest number of events inside any window [t, t + windowMs). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const s = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < s.length; hi++) {
-    while ((s[hi] as number) - (s[lo] as number) >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 interface Fixture {
   redis: Redis[];

@@ -15,6 +15,7 @@ import {
 } from "../../src/upstream/errors.js";
 import { createTrack17Limiter, limiterKeys, type Track17Limiter } from "../../src/upstream/limiter.js";
 import { createMemoryAuditSink } from "../../src/upstream/memory-audit-sink.js";
+import { rejectionOf } from "../support/rejection.js";
 
 interface Seen {
   path: string;
@@ -81,15 +82,6 @@ function newClient(over: Partial<Track17ClientOptions> = {}) {
     breaker: { consecutiveFailures: 100, halfOpenAfterMs: 200 },
     ...over,
   });
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 test.before(async () => {

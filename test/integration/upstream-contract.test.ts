@@ -11,6 +11,7 @@ import { Track17AuthError, Track17QuotaExhaustedError, Track17RequestError } fro
 import { createTrack17Limiter, limiterKeys, type Track17Limiter } from "../../src/upstream/limiter.js";
 import { createMemoryAuditSink, type MemoryAuditSink } from "../../src/upstream/memory-audit-sink.js";
 import { createQuotaGuard } from "../../src/upstream/quota-guard.js";
+import { rejectionOf } from "../support/rejection.js";
 
 const CHINA_POST = 3011;
 const UPS = 100002;
@@ -51,15 +52,6 @@ function clientFor(baseUrl: string, over: { apiKey?: string; audit?: MemoryAudit
     timeoutMs: 2000,
     retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
   });
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 const s10 = (i: number) => `RR${String(1_000_000_000 + i).slice(1)}CN`;

@@ -11,6 +11,7 @@ import { Track17Error } from "../../src/upstream/error-codes.js";
 import { isTrack17ClientError, Track17RequestError } from "../../src/upstream/errors.js";
 import { createTrack17Limiter, limiterKeys, type Track17Limiter } from "../../src/upstream/limiter.js";
 import { rejectionReason } from "../../src/upstream/outcomes.js";
+import { rejectionOf } from "../support/rejection.js";
 
 const CHINA_POST = 3011;
 const UPS = 100002;
@@ -56,15 +57,6 @@ function clientFor(baseUrl: string, over: ClientOver = {}): Track17Client {
     retry: { maxAttempts: over.maxAttempts ?? 3, initialDelayMs: 50, maxDelayMs: 400 },
     fetch: over.fetch,
   });
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 /** The single rejection of a one-item call: its code, and a reason derived from that code (never "unknown"). */

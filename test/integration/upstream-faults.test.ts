@@ -14,6 +14,8 @@ import {
 } from "../../src/upstream/errors.js";
 import { createTrack17Limiter, limiterKeys, type Track17Limiter } from "../../src/upstream/limiter.js";
 import { createMemoryAuditSink } from "../../src/upstream/memory-audit-sink.js";
+import { maxInWindow } from "../support/max-in-window.js";
+import { rejectionOf } from "../support/rejection.js";
 
 const unexpected: unknown[] = [];
 const onUnhandled = (reason: unknown) => unexpected.push(reason);
@@ -60,28 +62,7 @@ async function control(path: string, body?: unknown): Promise<unknown> {
 const fault = (f: FaultInput) => control("faults", f);
 const counters = () => control("counters") as Promise<CountersSnapshot>;
 
-async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
-}
-
 const N1 = "RR000000001CN";
-
-/** Largest number of events inside any window [t, t + windowMs). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const s = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < s.length; hi++) {
-    while ((s[hi] as number) - (s[lo] as number) >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 test.before(async () => {
   simUrl = await sim.listen();

@@ -5,6 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createTrack17Limiter, limiterKeys, type Track17Limiter } from "../../src/upstream/limiter.js";
 import type { UpstreamLogger } from "../../src/upstream/logger.js";
+import { maxInWindow } from "../support/max-in-window.js";
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -40,18 +41,6 @@ async function scanKeys(redis: Redis, id: string): Promise<string[]> {
     found.push(...keys);
   } while (cursor !== "0");
   return found;
-}
-
-/** Largest number of starts inside any window [t, t + windowMs). */
-function maxInWindow(starts: number[], windowMs: number): number {
-  const s = [...starts].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < s.length; hi++) {
-    while ((s[hi] as number) - (s[lo] as number) >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
 }
 
 test.after(async () => {

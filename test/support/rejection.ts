@@ -1,0 +1,11 @@
+// For asserting on the error a call fails with (its class, code, message), which assert.throws cannot do for promises.
+
+/** The error `p` rejects with; throws when it resolves. */
+export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected a rejection");
+}
