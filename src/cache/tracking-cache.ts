@@ -61,8 +61,11 @@ export interface TrackingCache {
   /** Remembers number → id for 15 min; only for numbers that resolved without a carrier code (unambiguous). */
   rememberHot(trackingNumber: string, trackingId: string): Promise<void>;
   forgetHot(trackingNumber: string): Promise<void>;
-  /** Loads and caches shipments whatever is cached (WarmCache); resolves how many exist. */
-  warm(trackingIds: readonly string[]): Promise<{ warmed: number; notFound: number }>;
+  /**
+   * Loads and caches shipments (WarmCache): `warmed` are now cached (or already were, at least as new), `notFound` do
+   * not exist, `failed` could not be written (Redis unusable).
+   */
+  warm(trackingIds: readonly string[]): Promise<{ warmed: number; notFound: number; failed: number }>;
   /** The change-feed handler (ChangePublisher): stale markers for every changed shipment; throws if Redis failed. */
   onChanges(changes: readonly TrackingChange[]): Promise<void>;
 }
@@ -95,6 +98,7 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1`;
 
+const WRITABLE = new Set(["ready", "wait", "connecting", "connect"]);
 const strategyName = (n: number): CacheStrategy | undefined => CACHE_STRATEGIES[n - 1];
 const statusOf = (n: number): string => STATUSES[n - 1] ?? "UNSPECIFIED";
 
@@ -113,7 +117,9 @@ export function createTrackingCache(options: TrackingCacheOptions): TrackingCach
     strategy?: CacheStrategy,
     ms = timeoutMs,
   ): Promise<boolean | undefined> {
-    if (redis.status !== "ready" && redis.status !== "wait") return undefined;
+    // Reconnecting after an outage: answer at once rather than queue behind a dead socket. "connecting" is the first
+    // connect of a lazy client (or a retry in progress); the deadline bounds the wait either way.
+    if (!WRITABLE.has(redis.status)) return undefined;
     // StatusCache's envelope, so its get() reads these entries and counts their strategy.
     const payload = JSON.stringify(strategy === undefined ? { v: value } : { v: value, s: strategy });
     try {
@@ -147,10 +153,10 @@ export function createTrackingCache(options: TrackingCacheOptions): TrackingCach
   async function fillRecord(
     trackingId: string,
     load: () => Promise<TrackingRecord | undefined>,
-  ): Promise<TrackingRecord | undefined> {
+  ): Promise<{ rec?: TrackingRecord; stored?: boolean }> {
     const ver = await loader.version(trackingId);
     const rec = await load();
-    if (!rec) return undefined;
+    if (!rec) return {};
     const { strategy, ttlSeconds } = await ttlFor(rec);
     const json = toJson(TrackingRecordSchema, rec);
     const key = cacheKeys.status(trackingId);
@@ -168,7 +174,7 @@ export function createTrackingCache(options: TrackingCacheOptions): TrackingCach
         cachedAt: now(),
       });
     }
-    return rec;
+    return { rec, ...(stored === undefined ? {} : { stored }) };
   }
 
   async function fillEvents(trackingId: string): Promise<EventsHead<TrackingEvent> | undefined> {
@@ -198,7 +204,7 @@ export function createTrackingCache(options: TrackingCacheOptions): TrackingCach
     async readRecord(trackingId, load) {
       const hit = await cache.get<StatusValue>(cacheKeys.status(trackingId), { strategy: options.defaultStrategy });
       if (hit?.rec !== undefined && !hit.stale) return fromJson(TrackingRecordSchema, hit.rec);
-      return fillRecord(trackingId, load ?? (() => loader.record(trackingId)));
+      return (await fillRecord(trackingId, load ?? (() => loader.record(trackingId)))).rec;
     },
 
     async readEventsHead(trackingId) {
@@ -230,19 +236,22 @@ export function createTrackingCache(options: TrackingCacheOptions): TrackingCach
     async warm(trackingIds) {
       let warmed = 0;
       let notFound = 0;
+      let failed = 0;
       const queue = [...new Set(trackingIds)];
       // A few at a time: warming must not take the whole Postgres pool from live reads.
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-          const rec = await fillRecord(id, () => loader.record(id));
-          if (rec) {
+          const { rec, stored } = await fillRecord(id, () => loader.record(id));
+          if (!rec) notFound++;
+          else if (stored === undefined) failed++;
+          else {
             warmed++;
             await fillEvents(id);
-          } else notFound++;
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
-      return { warmed, notFound };
+      return { warmed, notFound, failed };
     },
 
     async onChanges(changes) {

@@ -258,7 +258,7 @@ test("warm caches existing shipments and counts the missing ones", async () => {
   const a = await shipment();
   const b = await shipment();
   const r = await tc.warm([a, b, randomUUID(), a]);
-  assert.equal(r, { warmed: 2, notFound: 1 });
+  assert.equal(r, { warmed: 2, notFound: 1, failed: 0 });
   assert.ok(
     (await raw.exists(cacheKeys.status(a), cacheKeys.events(a), cacheKeys.status(b), cacheKeys.events(b))) === 4,
   );
