@@ -7,6 +7,7 @@ import { QueryTypes, type Sequelize, Transaction } from "sequelize";
 import type { CarrierSeed } from "../domain/carriers/carrier-seed.js";
 import { buildImportRows, parseCarrierList, type RejectedEntry } from "../domain/carriers/import-17track.js";
 import { CARRIER_SEED } from "../domain/carriers/seed.js";
+import { upsertCarriers } from "./carrier-upsert.js";
 import type { CarrierSeedEntry, CarrierSeedResult } from "./seed-carriers.js";
 
 export interface StoredCarrierCode {
@@ -14,18 +15,8 @@ export interface StoredCarrierCode {
   track17Key: number | null;
 }
 
-// One statement for the whole list via unnest() (10 array parameters, whatever its length).
-const UPSERT_SQL = `
-INSERT INTO carriers AS c (
-  carrier_code, track17_key, carrier_name, carrier_name_cn, carrier_url, carrier_phone, tracking_url_template,
-  country_iso, supports_prediction, avg_delivery_days, created_at, updated_at
-)
-SELECT s.code, s.track17_key, s.name, s.name_cn, s.url, s.phone, s.template,
-       s.country, COALESCE(s.supports_prediction, false), s.avg_days,
-       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-FROM unnest($1::varchar[], $2::integer[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
-            $7::varchar[], $8::varchar[], $9::boolean[], $10::integer[])
-     AS s(code, track17_key, name, name_cn, url, phone, template, country, supports_prediction, avg_days)
+// 17TRACK's identity wins; the import fills a template or prediction flag in but never clears it.
+const ON_TRACK17_KEY = `
 ON CONFLICT (track17_key) DO UPDATE SET
   carrier_name = EXCLUDED.carrier_name,
   carrier_name_cn = EXCLUDED.carrier_name_cn,
@@ -40,8 +31,7 @@ WHERE (c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.coun
   IS DISTINCT FROM
       (EXCLUDED.carrier_name, EXCLUDED.carrier_name_cn, EXCLUDED.carrier_url, EXCLUDED.carrier_phone,
        EXCLUDED.country_iso, COALESCE(EXCLUDED.tracking_url_template, c.tracking_url_template),
-       c.supports_prediction OR EXCLUDED.supports_prediction)
-RETURNING (xmax = 0) AS inserted`;
+       c.supports_prediction OR EXCLUDED.supports_prediction)`;
 
 /**
  * Reads the codes in use, lets `build` turn them into rows (assigning codes to new carriers), and upserts the
@@ -60,30 +50,8 @@ export async function importCarrierRows(
       { type: QueryTypes.SELECT, transaction },
     );
     const rows = build(stored);
-    if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, total: 0 };
-    const written = await sequelize.query<{ inserted: boolean }>(UPSERT_SQL, {
-      type: QueryTypes.SELECT,
-      transaction,
-      bind: [
-        rows.map((s) => s.code),
-        rows.map((s) => s.track17Key),
-        rows.map((s) => s.name),
-        rows.map((s) => s.nameCn ?? null),
-        rows.map((s) => s.url ?? null),
-        rows.map((s) => s.phone ?? null),
-        rows.map((s) => s.trackingUrlTemplate ?? null),
-        rows.map((s) => s.country || null),
-        rows.map((s) => s.supportsPrediction ?? null),
-        rows.map((s) => s.avgDeliveryDays ?? null),
-      ],
-    });
-    const inserted = written.filter((r) => r.inserted).length;
-    return {
-      inserted,
-      updated: written.length - inserted,
-      unchanged: rows.length - written.length,
-      total: rows.length,
-    };
+    const counts = await upsertCarriers(sequelize, rows, ON_TRACK17_KEY, transaction);
+    return { ...counts, total: rows.length };
   });
 }
 

@@ -1,7 +1,8 @@
 // Loads the carrier master data (PRD §3.1.1 "maintain master carrier database") into `carriers` at every start-up.
 // Idempotent by design: the seed owns the metadata columns, the operator owns is_active (PRD §3.1.1 "enable/disable
 // carriers dynamically"), so a restart refreshes names and URLs but never re-enables a carrier someone disabled.
-import { QueryTypes, type Sequelize } from "sequelize";
+import type { Sequelize } from "sequelize";
+import { upsertCarriers } from "./carrier-upsert.js";
 
 /** One seed row; structurally the same as the domain's CarrierSeed, so that array can be passed as is. */
 export interface CarrierSeedEntry {
@@ -26,21 +27,8 @@ export interface CarrierSeedResult {
   readonly unchanged: number;
 }
 
-// The seed travels as one array per column and is expanded by unnest(): a single statement with 10 parameters
-// whatever the seed's size (one VALUES tuple per carrier would hit Postgres's 65,535-parameter limit near 6,500 rows).
-// Only rows whose metadata really differs are updated, so updated_at moves only when something changed; (xmax = 0)
-// tells a freshly inserted row from an updated one. Timestamps are taken in UTC explicitly (DESIGN "Conventions").
-const UPSERT_SQL = `
-INSERT INTO carriers AS c (
-  carrier_code, track17_key, carrier_name, carrier_name_cn, carrier_url, carrier_phone, tracking_url_template,
-  country_iso, supports_prediction, avg_delivery_days, created_at, updated_at
-)
-SELECT s.code, s.track17_key, s.name, s.name_cn, s.url, s.phone, s.template,
-       s.country, COALESCE(s.supports_prediction, false), s.avg_days,
-       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-FROM unnest($1::varchar[], $2::integer[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
-            $7::varchar[], $8::varchar[], $9::boolean[], $10::integer[])
-     AS s(code, track17_key, name, name_cn, url, phone, template, country, supports_prediction, avg_days)
+// The seed owns the metadata; avg_delivery_days is ours once our own deliveries measured it.
+const ON_CARRIER_CODE = `
 ON CONFLICT (carrier_code) DO UPDATE SET
   track17_key = EXCLUDED.track17_key,
   carrier_name = EXCLUDED.carrier_name,
@@ -58,8 +46,7 @@ WHERE (c.track17_key, c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrie
   IS DISTINCT FROM
       (EXCLUDED.track17_key, EXCLUDED.carrier_name, EXCLUDED.carrier_name_cn, EXCLUDED.carrier_url,
        EXCLUDED.carrier_phone, EXCLUDED.tracking_url_template, EXCLUDED.country_iso, EXCLUDED.supports_prediction,
-       COALESCE(c.avg_delivery_days, EXCLUDED.avg_delivery_days))
-RETURNING (xmax = 0) AS inserted`;
+       COALESCE(c.avg_delivery_days, EXCLUDED.avg_delivery_days))`;
 
 function duplicates(values: readonly (string | number)[]): (string | number)[] {
   const seen = new Set<string | number>();
@@ -82,23 +69,5 @@ export async function applyCarrierSeed(
   if (dupCodes.length > 0 || dupKeys.length > 0) {
     throw new Error(`carrier seed repeats codes [${dupCodes.join(", ")}] / 17TRACK keys [${dupKeys.join(", ")}]`);
   }
-  if (seed.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-
-  const rows = await sequelize.query<{ inserted: boolean }>(UPSERT_SQL, {
-    type: QueryTypes.SELECT,
-    bind: [
-      seed.map((s) => s.code),
-      seed.map((s) => s.track17Key),
-      seed.map((s) => s.name),
-      seed.map((s) => s.nameCn ?? null),
-      seed.map((s) => s.url ?? null),
-      seed.map((s) => s.phone ?? null),
-      seed.map((s) => s.trackingUrlTemplate ?? null),
-      seed.map((s) => s.country || null),
-      seed.map((s) => s.supportsPrediction ?? null),
-      seed.map((s) => s.avgDeliveryDays ?? null),
-    ],
-  });
-  const inserted = rows.filter((r) => r.inserted).length;
-  return { inserted, updated: rows.length - inserted, unchanged: seed.length - rows.length };
+  return upsertCarriers(sequelize, seed, ON_CARRIER_CODE);
 }
