@@ -68,6 +68,16 @@ test("a detected UPS number is registered, accepted by 17TRACK, and registering 
   assert.ok(accepted.registration?.registeredAt);
   assert.ok(accepted.nextSyncAt, "accepted records are due for a first sync");
   assert.ok(sim.shipment("1Z999AA10123456784"), "the simulator holds the registration");
+
+  // Every 17TRACK call is audited (PRD api_audit_log), written in batches off the call path.
+  const audited = await until("the audit row of the register call", async () => {
+    const rows = await t.db.sequelize.query<{ api_provider: string; operation_status: string; response_status_code: number }>(
+      "SELECT api_provider, operation_status, response_status_code FROM api_audit_log WHERE endpoint = '17track:register'",
+      { type: QueryTypes.SELECT },
+    );
+    return rows.length > 0 ? rows : undefined;
+  });
+  assert.equal([audited[0]?.api_provider, audited[0]?.response_status_code], ["17TRACK", 200]);
 });
 
 test("a manual carrier wins over detection; an unknown carrier is NotFound; a disabled one FailedPrecondition", async () => {
