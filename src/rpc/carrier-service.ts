@@ -6,7 +6,7 @@ import { detectCarriers, normalizeTrackingNumber } from "../domain/carriers/dete
 import { notFound } from "../errors.js";
 import type { CarrierRepo } from "../store/carrier-repo.js";
 import { toCarrierMessage, toCarrierRef } from "./mappers/carrier.js";
-import { decodePageToken, encodePageToken } from "./page-token.js";
+import { keysetPage } from "./page-token.js";
 import { withUnimplemented } from "./unimplemented.js";
 
 export interface CarrierReads {
@@ -20,21 +20,20 @@ export function createCarrierService(deps: { carriers: CarrierRepo }): ServiceIm
     CarrierService,
     {
       async listCarriers(req) {
-        const limit = req.pageSize || 100;
-        const after = decodePageToken(req.pageToken, ["code"]);
-        const rows = await deps.carriers.list({
-          active: req.active,
-          query: req.query || undefined,
-          country: req.country || undefined,
-          afterCode: after ? String(after.code) : undefined,
-          limit: limit + 1,
+        const page = await keysetPage(req, {
+          defaultSize: 100,
+          field: "code",
+          fetch: (afterCode, limit) =>
+            deps.carriers.list({
+              active: req.active,
+              query: req.query || undefined,
+              country: req.country || undefined,
+              afterCode,
+              limit,
+            }),
+          keyOf: (carrier) => carrier.carrierCode,
         });
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        return {
-          carriers: page.map(toCarrierMessage),
-          nextPageToken: rows.length > limit && last ? encodePageToken({ code: last.carrierCode }) : "",
-        };
+        return { carriers: page.rows.map(toCarrierMessage), nextPageToken: page.nextPageToken };
       },
       async getCarrier(req) {
         const carrier = await deps.carriers.byCode(req.carrierCode);

@@ -22,3 +22,29 @@ export function decodePageToken<K extends string>(
   }
   return parsed as Record<K, string | number | null>;
 }
+
+/**
+ * One page of a list keyed on a single column: `fetch` is asked for one row more than the page (the default size
+ * when the caller gave none), so whether another page follows is known without a count, and the next token carries
+ * the page's last key under `field`.
+ */
+export async function keysetPage<R>(
+  req: { pageSize: number; pageToken: string },
+  list: {
+    defaultSize: number;
+    field: string;
+    fetch: (after: string | undefined, limit: number) => Promise<R[]>;
+    keyOf: (row: R) => string | number;
+  },
+): Promise<{ rows: R[]; nextPageToken: string }> {
+  const { defaultSize, field, fetch, keyOf } = list;
+  const limit = req.pageSize || defaultSize;
+  const after = decodePageToken(req.pageToken, [field]);
+  const fetched = await fetch(after ? String(after[field]) : undefined, limit + 1);
+  const rows = fetched.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    rows,
+    nextPageToken: fetched.length > limit && last !== undefined ? encodePageToken({ [field]: keyOf(last) }) : "",
+  };
+}

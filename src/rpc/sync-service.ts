@@ -18,7 +18,7 @@ import type { SyncEngine } from "../sync/engine.js";
 import type { SyncJobView } from "../sync/job-queries.js";
 import type { StoredRule } from "../sync/rule-store.js";
 import { ts } from "./mappers/time.js";
-import { decodePageToken, encodePageToken } from "./page-token.js";
+import { keysetPage } from "./page-token.js";
 
 const JOB_TYPES = ["SCHEDULED", "MANUAL", "RETRY", "BATCH"] as const;
 const JOB_STATUSES = ["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "DEAD"] as const;
@@ -126,22 +126,21 @@ export function createSyncService(deps: { engine: SyncEngine }): ServiceImpl<typ
       return { job: toSyncJobMessage(await engine.executeJob(String(req.jobId))) };
     },
     async listSyncJobs(req) {
-      const limit = req.pageSize || 50;
-      const after = decodePageToken(req.pageToken, ["jobId"]);
-      const rows = await engine.listJobs({
-        statuses: req.statuses.map(statusFromProto),
-        types: req.types.map(typeFromProto),
-        trackingId: req.trackingId || undefined,
-        batchId: req.jobBatchId || undefined,
-        beforeJobId: after ? String(after.jobId) : undefined,
-        limit: limit + 1,
+      const page = await keysetPage(req, {
+        defaultSize: 50,
+        field: "jobId",
+        fetch: (beforeJobId, limit) =>
+          engine.listJobs({
+            statuses: req.statuses.map(statusFromProto),
+            types: req.types.map(typeFromProto),
+            trackingId: req.trackingId || undefined,
+            batchId: req.jobBatchId || undefined,
+            beforeJobId,
+            limit,
+          }),
+        keyOf: (job) => job.jobId,
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        jobs: page.map(toSyncJobMessage),
-        nextPageToken: rows.length > limit && last ? encodePageToken({ jobId: last.jobId }) : "",
-      };
+      return { jobs: page.rows.map(toSyncJobMessage), nextPageToken: page.nextPageToken };
     },
     async getSyncStatistics(req) {
       const since = req.since ? timestampDate(req.since) : new Date(Date.now() - DAY_MS);
