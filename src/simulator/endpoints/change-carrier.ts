@@ -3,21 +3,13 @@
 import { Track17Error } from "../../upstream/error-codes.js";
 import type { NumberAccepted } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
-import { type EndpointResult, rejectCode } from "../envelope.js";
-import { carrierOf, checkNumber, echoNumber, parseItemArray, type RawItem } from "../items.js";
-import { collectItems, type ItemOutcome } from "./per-item.js";
+import { rejectCode } from "../envelope.js";
+import { carrierOf, checkNumber, echoNumber, type RawItem } from "../items.js";
+import { type ItemOutcome, itemEndpoint } from "./per-item.js";
 
 export const MAX_CARRIER_CHANGES = 5;
 
-export function changeCarrier(
-  engine: Engine,
-  body: unknown,
-  requestError: (code: number) => EndpointResult,
-): EndpointResult {
-  const parsed = parseItemArray(body);
-  if ("error" in parsed) return requestError(parsed.error);
-  return collectItems(parsed.items, (item) => changeOne(engine, item));
-}
+export const changeCarrier = itemEndpoint(changeOne);
 
 function changeOne(engine: Engine, item: RawItem): ItemOutcome<NumberAccepted> {
   const { config, store } = engine;

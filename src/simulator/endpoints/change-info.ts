@@ -3,20 +3,12 @@
 import { Track17Error } from "../../upstream/error-codes.js";
 import type { NumberAccepted } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
-import { type EndpointResult, rejectCode, rejectItem } from "../envelope.js";
-import { parseItemArray, type RawItem } from "../items.js";
+import { rejectCode, rejectItem } from "../envelope.js";
+import type { RawItem } from "../items.js";
 import { checkInfoFields } from "./info-fields.js";
-import { collectItems, findSingleTarget, type ItemOutcome } from "./per-item.js";
+import { findSingleTarget, type ItemOutcome, itemEndpoint } from "./per-item.js";
 
-export function changeInfo(
-  engine: Engine,
-  body: unknown,
-  requestError: (code: number) => EndpointResult,
-): EndpointResult {
-  const parsed = parseItemArray(body);
-  if ("error" in parsed) return requestError(parsed.error);
-  return collectItems(parsed.items, (item) => changeOne(engine, item));
-}
+export const changeInfo = itemEndpoint(changeOne);
 
 function changeOne(engine: Engine, item: RawItem): ItemOutcome<NumberAccepted> {
   const target = findSingleTarget(engine.store, item);

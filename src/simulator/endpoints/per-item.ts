@@ -2,22 +2,34 @@
 // item naming a number is checked and matched against the registrations the same way everywhere.
 import { Track17Error } from "../../upstream/error-codes.js";
 import type { Rejected } from "../../upstream/wire.js";
+import type { Engine } from "../engine.js";
 import { type EndpointResult, type ItemEcho, itemsResult, rejectCode } from "../envelope.js";
-import { checkNumber, echoNumber, type RawItem, targetsOf } from "../items.js";
+import { checkNumber, echoNumber, parseItemArray, type RawItem, targetsOf } from "../items.js";
 import type { Registration, RegistrationStore } from "../store.js";
 
 export type ItemOutcome<A> = { accepted: A } | { error: Rejected };
 
-/** Runs `one` over every item and answers with the accepted/rejected envelope. */
-export function collectItems<A>(items: readonly RawItem[], one: (item: RawItem) => ItemOutcome<A>): EndpointResult {
-  const accepted: A[] = [];
-  const rejected: Rejected[] = [];
-  for (const item of items) {
-    const outcome = one(item);
-    if ("error" in outcome) rejected.push(outcome.error);
-    else accepted.push(outcome.accepted);
-  }
-  return itemsResult(accepted, rejected);
+/**
+ * An endpoint that validates the body as a list of items (a bad list fails the whole request) and answers every item
+ * on its own with `one`. `begin` runs once per valid request, before the first item.
+ */
+export function itemEndpoint<A>(
+  one: (engine: Engine, item: RawItem) => ItemOutcome<A>,
+  begin?: (engine: Engine) => void,
+): (engine: Engine, body: unknown, requestError: (code: number) => EndpointResult) => EndpointResult {
+  return (engine, body, requestError) => {
+    const parsed = parseItemArray(body);
+    if ("error" in parsed) return requestError(parsed.error);
+    begin?.(engine);
+    const accepted: A[] = [];
+    const rejected: Rejected[] = [];
+    for (const item of parsed.items) {
+      const outcome = one(engine, item);
+      if ("error" in outcome) rejected.push(outcome.error);
+      else accepted.push(outcome.accepted);
+    }
+    return itemsResult(accepted, rejected);
+  };
 }
 
 /** The registrations an item names, or its rejection: a malformed number, or -18019902 when nothing matches. */

@@ -3,25 +3,16 @@
 import { Track17Error } from "../../upstream/error-codes.js";
 import type { RegisterAccepted } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
-import { type EndpointResult, rejectCode, rejectItem } from "../envelope.js";
-import { carrierOf, checkNumber, echoNumber, parseItemArray, type RawItem } from "../items.js";
+import { rejectCode, rejectItem } from "../envelope.js";
+import { carrierOf, checkNumber, echoNumber, type RawItem } from "../items.js";
 import type { Registration } from "../store.js";
 import { checkInfoFields, type InfoFields } from "./info-fields.js";
-import { collectItems, type ItemOutcome } from "./per-item.js";
+import { type ItemOutcome, itemEndpoint } from "./per-item.js";
 
 /** Postal operators have 4–5 digit keys (§7.2); only they may take a final (last-mile) carrier (-18010016). */
 const isPostal = (key: number) => key < 100_000;
 
-export function register(
-  engine: Engine,
-  body: unknown,
-  requestError: (code: number) => EndpointResult,
-): EndpointResult {
-  const parsed = parseItemArray(body);
-  if ("error" in parsed) return requestError(parsed.error);
-  engine.rollDay();
-  return collectItems(parsed.items, (item) => registerOne(engine, item));
-}
+export const register = itemEndpoint(registerOne, (engine) => engine.rollDay());
 
 function registerOne(engine: Engine, item: RawItem): ItemOutcome<RegisterAccepted> {
   const { config, store, account } = engine;

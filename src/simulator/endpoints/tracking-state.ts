@@ -3,10 +3,10 @@
 import { Track17Error } from "../../upstream/error-codes.js";
 import type { NumberAccepted } from "../../upstream/wire.js";
 import type { Engine } from "../engine.js";
-import { type EndpointResult, rejectCode } from "../envelope.js";
-import { parseItemArray, type RawItem } from "../items.js";
+import { rejectCode } from "../envelope.js";
+import type { RawItem } from "../items.js";
 import type { Registration } from "../store.js";
-import { collectItems, findSingleTarget, type ItemOutcome } from "./per-item.js";
+import { findSingleTarget, type ItemOutcome, itemEndpoint } from "./per-item.js";
 
 type Action = (engine: Engine, reg: Registration) => number | null;
 
@@ -36,14 +36,6 @@ const remove: Action = (engine, reg) => {
   return null;
 };
 
-function perNumber(action: Action) {
-  return (engine: Engine, body: unknown, requestError: (code: number) => EndpointResult): EndpointResult => {
-    const parsed = parseItemArray(body);
-    if ("error" in parsed) return requestError(parsed.error);
-    return collectItems(parsed.items, (item) => applyOne(engine, item, action));
-  };
-}
-
 function applyOne(engine: Engine, item: RawItem, action: Action): ItemOutcome<NumberAccepted> {
   const target = findSingleTarget(engine.store, item);
   if ("error" in target) return target;
@@ -53,6 +45,6 @@ function applyOne(engine: Engine, item: RawItem, action: Action): ItemOutcome<Nu
   return { accepted: { number: reg.number, carrier: reg.carrier } };
 }
 
-export const stopTrack = perNumber(stop);
-export const retrackNumber = perNumber(retrack);
-export const deleteTrack = perNumber(remove);
+export const stopTrack = itemEndpoint((engine, item) => applyOne(engine, item, stop));
+export const retrackNumber = itemEndpoint((engine, item) => applyOne(engine, item, retrack));
+export const deleteTrack = itemEndpoint((engine, item) => applyOne(engine, item, remove));
