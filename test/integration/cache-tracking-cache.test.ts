@@ -133,6 +133,14 @@ test("a miss loads the mapped record and caches it; the hit is the same message 
   await near(cacheKeys.status(id), 3_600);
 });
 
+test("concurrent misses of one shipment share one load", async () => {
+  const id = await shipment();
+  const before = loader.recordLoads;
+  const all = await Promise.all(Array.from({ length: 20 }, () => tc.readRecord(id)));
+  assert.is(loader.recordLoads, before + 1);
+  assert.ok(all.every((r) => r?.trackingId === id));
+});
+
 test("TTL per record strategy: FIXED configured, DYNAMIC by status, ADAPTIVE by change pace, fallback to DYNAMIC", async () => {
   const fixed = await shipment({ cache_strategy: "FIXED" });
   const ofd = await shipment({ current_status: "OUT_FOR_DELIVERY" });
