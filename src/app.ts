@@ -29,13 +29,16 @@ import { migrateUp } from "./store/migrator.js";
 import { applyCarrierSeed } from "./store/seed-carriers.js";
 import { createSequelize } from "./store/sequelize.js";
 import { createTrackingReads } from "./store/tracking-reads.js";
+import { createWatchReads } from "./store/watch-reads.js";
 import { createSyncEngine } from "./sync/engine.js";
 import { createScheduler } from "./sync/scheduler.js";
+import { CHANGES_REDIS_CHANNEL, createChangePublisher } from "./tracking/change-publisher.js";
 import { createTrackingCommands } from "./tracking/commands.js";
 import { createIngest } from "./tracking/ingest.js";
 import { createPushInbox } from "./tracking/push-inbox.js";
 import { createRegistration } from "./tracking/register.js";
 import { createRegistrar } from "./tracking/registrar.js";
+import { createWatchHub } from "./tracking/watch-hub.js";
 
 export const API_SERVICES: readonly DescService[] = [TrackingService, SyncService, CacheService, CarrierService];
 
@@ -61,6 +64,18 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const registrar = createRegistrar({ sequelize, register: (items) => upstream.quota.register(items), logger });
   const inbox = createPushInbox({ sequelize, ingest, logger });
   const commands = createTrackingCommands({ sequelize, client: upstream.client, ingest });
+  // Committed changes → (cache refresh, Redis channel) → every process's watch hub → its Watch streams. Pub/sub
+  // channels are not key-prefixed by ioredis, so the deployment prefix is put in the channel name.
+  const changesChannel = `${config.redisKeyPrefix}${CHANGES_REDIS_CHANNEL}`;
+  const publisher = createChangePublisher({
+    sequelize,
+    databaseUrl: config.databaseUrl,
+    handlers: [],
+    redis,
+    redisChannel: changesChannel,
+    logger: logger.child({ component: "change-publisher" }),
+  });
+  const hub = createWatchHub({ subscriber: redis.duplicate(), channel: changesChannel, logger });
   const scheduler = createScheduler({
     backend: config.agendaBackend,
     databaseUrl: config.databaseUrl,
@@ -95,6 +110,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
         reads,
         registration,
         commands,
+        hub,
+        watchReads: createWatchReads(sequelize),
         onRegistered: () => void registrar.kick(),
       }),
     );
@@ -143,6 +160,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     await probes.runOnce();
     await upstream.start();
     await sync.start();
+    await hub.start();
+    await publisher.start();
     registrar.start();
     inbox.start();
     void refreshAverages();
@@ -177,6 +196,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       await step("connections", () => listener.destroyAll());
       clearInterval(averages);
       await step("sync", () => sync.stop());
+      await step("change-publisher", () => publisher.stop());
+      await step("watch-hub", () => hub.stop());
       await step("registrar", () => registrar.stop());
       await step("push-inbox", () => inbox.stop());
       await step("upstream", () => upstream.stop());

@@ -6,7 +6,7 @@ import type { TrackingRecord } from "../../gen/waybill/v1/types_pb.js";
 import { notFound } from "../errors.js";
 import type { TrackingReads } from "../store/tracking-reads.js";
 import type { TrackingCommands } from "../tracking/commands.js";
-import { toTrackingEventProto, toTrackingRecordProto } from "./mappers/tracking.js";
+import { loadRecordViews } from "./record-view.js";
 
 export interface CommandDeps {
   commands: TrackingCommands;
@@ -15,15 +15,9 @@ export interface CommandDeps {
 
 export function createCommandHandlers(deps: CommandDeps): Partial<ServiceImpl<typeof TrackingService>> {
   async function record(trackingId: string): Promise<TrackingRecord> {
-    const found = await deps.reads.getById(trackingId);
-    if (!found) throw notFound(`tracking ${trackingId}`);
-    const latest = await deps.reads.latestEvent(trackingId);
-    const providers = await deps.reads.providers(latest?.providerKey ? [latest.providerKey] : []);
-    return toTrackingRecordProto(
-      found.record,
-      found.carrier,
-      latest ? toTrackingEventProto(latest, { raw: false, providers }) : undefined,
-    );
+    const view = (await loadRecordViews(deps.reads, [trackingId])).get(trackingId);
+    if (!view) throw notFound(`tracking ${trackingId}`);
+    return view;
   }
 
   return {

@@ -14,7 +14,7 @@ import { ItemErrorSchema, type TrackingRecord } from "../../gen/waybill/v1/types
 import { toConnectError } from "../errors.js";
 import type { TrackingReads } from "../store/tracking-reads.js";
 import type { Registration, RegistrationInput } from "../tracking/register.js";
-import { toTrackingEventProto, toTrackingRecordProto } from "./mappers/tracking.js";
+import { loadRecordViews } from "./record-view.js";
 
 export interface RegistrationDeps {
   registration: Registration;
@@ -46,20 +46,11 @@ export function createRegistrationHandlers(deps: RegistrationDeps): Partial<Serv
     const outcomes = await deps.registration.registerMany(items.map(toInput));
     const ids = outcomes.flatMap((o) => (o.ok ? [o.trackingId] : []));
     if (outcomes.some((o) => o.ok && o.created)) deps.onRegistered();
-    const [records, latest] = await Promise.all([deps.reads.getByIds(ids), deps.reads.latestEvents(ids)]);
-    const providers = await deps.reads.providers(
-      [...latest.values()].flatMap((e) => (e.providerKey ? [e.providerKey] : [])),
-    );
+    const views = await loadRecordViews(deps.reads, ids);
     return outcomes.map((o) => {
       if (!o.ok) return { error: toConnectError(o.error) };
-      const found = records.get(o.trackingId);
-      if (!found) return { error: new ConnectError("record vanished while registering; retry", Code.Aborted) };
-      const event = latest.get(o.trackingId);
-      const record: TrackingRecord = toTrackingRecordProto(
-        found.record,
-        found.carrier,
-        event ? toTrackingEventProto(event, { raw: false, providers }) : undefined,
-      );
+      const record = views.get(o.trackingId);
+      if (!record) return { error: new ConnectError("record vanished while registering; retry", Code.Aborted) };
       return { record, created: o.created };
     });
   }

@@ -99,6 +99,8 @@ export interface TrackingReads {
   exists(trackingId: string): Promise<boolean>;
   /** The newest event by event time (ties: the later inserted). */
   latestEvent(trackingId: string, opts?: { raw?: boolean }): Promise<TrackingEventRowData | undefined>;
+  /** Events stored after `afterEventId`, in insertion order (Watch streams resume by event id). */
+  eventsAfterId(trackingId: string, afterEventId: string, limit: number): Promise<TrackingEventRowData[]>;
   /** The newest event of each given record, by tracking id. */
   latestEvents(trackingIds: readonly string[]): Promise<Map<string, TrackingEventRowData>>;
   /** Carriers by 17TRACK key, for naming the provider of events. */

@@ -176,6 +176,14 @@ export function createTrackingReads(sequelize: Sequelize): TrackingReads {
       return rows.length > 0;
     },
 
+    async eventsAfterId(trackingId, afterEventId, limit) {
+      return select<TrackingEventRowData>(
+        `SELECT ${EVENT_COLUMNS} FROM tracking_events e
+         WHERE e.tracking_id = $1 AND e.event_id > $2 ORDER BY e.event_id LIMIT $3`,
+        [trackingId, afterEventId, limit],
+      );
+    },
+
     async latestEvent(trackingId, opts = {}) {
       const [row] = await select<TrackingEventRowData>(
         `SELECT ${EVENT_COLUMNS}${opts.raw ? `, e.raw_event_data AS "rawEventData"` : ""}

@@ -135,8 +135,9 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
          event_count = event_count + $18, raw_api_response = $19, api_response_cached_at = $20,
          last_synced_at = $20, updated_at = $20
        WHERE tracking_id = $1 RETURNING tracking_id, current_status),
-       c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status, status_changed, new_events)
-             SELECT tracking_id, 'UPDATED', current_status, $21, $18 FROM u WHERE $18 > 0 OR $21
+       c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status, status_changed, new_events,
+               previous_status)
+             SELECT tracking_id, 'UPDATED', current_status, $21, $18, $22 FROM u WHERE $18 > 0 OR $21
              RETURNING change_id)
        SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM c`,
       {
@@ -163,6 +164,7 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
           JSON.stringify(input.trackInfo ?? null),
           now,
           plan.statusChanged,
+          previousStatus,
         ],
         transaction,
       },
