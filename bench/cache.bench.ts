@@ -1,9 +1,11 @@
 // Status reads through the cache (issue #6): 100,000 shipments seeded in Postgres, a server process with two
-// connect-node HTTP/2 servers (bench/cache-bench-server.ts), and 1,000 concurrent gRPC callers in this process.
-// - Ceiling: GetTracking answered by a bare handler returning a constant record (same message size).
+// connect-node HTTP/2 servers (bench/cache-bench-server.ts), and the gRPC callers in this process.
+// - Ceiling: GetTracking answered by a bare handler returning a constant record (same message size), in the same run.
 // - Cached: GetTracking reading through the tracking cache; callers pick shipments from a Zipf distribution.
-//   A cold phase starts from an empty cache (its hit ratio includes the warm-up), then a measured phase gives
-//   p50/p99, requests/s and the steady hit ratio.
+//   1,000 callers (throughput and queueing) and 4 callers (per-call cost), each next to the ceiling.
+// - Hit ratio: a cold phase from an empty cache, earlier traffic of the same mix read in-process (a running service
+//   has served far more reads than a bench can send over gRPC), then the measured phase; each next to the ratio a
+//   cache that never loses an entry would reach after as many reads (the compulsory misses of the mix).
 // - Memory: MEMORY USAGE of a sample of cached entries → bytes per cached shipment, and per 100,000.
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,8 +42,8 @@ const PRIOR_CONCURRENCY = 64;
 const LOCAL_READS = 30_000;
 const FEW_CALLERS = 4;
 const FEW_MS = 3_000;
-/** The StatusCache read deadline the server runs with (CACHE_TIMEOUT_MS default). */
-const CACHE_TIMEOUT_MS = Number(process.env.BENCH_CACHE_TIMEOUT_MS ?? 50);
+/** The StatusCache read deadline the server runs with (the proposed CACHE_TIMEOUT_MS default; 50 ms misfires here). */
+const CACHE_TIMEOUT_MS = Number(process.env.BENCH_CACHE_TIMEOUT_MS ?? 250);
 
 const STATUSES = ["IN_TRANSIT", "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERED", "EXCEPTION"];
 const CITIES = ["Hamburg", "Leipzig", "Memphis", "Louisville", "Shenzhen", "Singapore", "Rotterdam", "Chicago"];
