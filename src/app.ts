@@ -9,14 +9,18 @@ import { CarrierService } from "../gen/waybill/v1/carrier_service_pb.js";
 import { SyncService } from "../gen/waybill/v1/sync_service_pb.js";
 import { TrackingService } from "../gen/waybill/v1/tracking_service_pb.js";
 import { createRedis } from "./cache/redis.js";
+import { createStatusCache } from "./cache/status-cache.js";
+import { createStatusCacheLedger } from "./cache/status-cache-ledger.js";
+import { createTrackingCache } from "./cache/tracking-cache.js";
+import { createTrackingLoader } from "./cache/tracking-loader.js";
 import { createUpstream } from "./compose/upstream.js";
 import type { Config } from "./config.js";
 import { CARRIER_SEED } from "./domain/carriers/seed.js";
 import { createLogger } from "./logger.js";
+import { createCacheService } from "./rpc/cache-service.js";
 import { createCarrierService } from "./rpc/carrier-service.js";
 import { createSyncService } from "./rpc/sync-service.js";
 import { createTrackingService } from "./rpc/tracking-service.js";
-import { withUnimplemented } from "./rpc/unimplemented.js";
 import { startDependencyProbes } from "./server/dependency-probe.js";
 import { createHealthRegistry } from "./server/health.js";
 import { createHttpHandler } from "./server/http-handler.js";
@@ -64,15 +68,32 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const registrar = createRegistrar({ sequelize, register: (items) => upstream.quota.register(items), logger });
   const inbox = createPushInbox({ sequelize, ingest, logger });
   const commands = createTrackingCommands({ sequelize, client: upstream.client, ingest });
+  // Cache (issue #6): the status_cache ledger observes the cache, the tracking cache reads through it, and the change
+  // publisher below marks changed shipments stale after each commit (trackingCache.onChanges).
+  const ledger = createStatusCacheLedger({ sequelize, logger, flushIntervalMs: config.cacheLedgerFlushMs });
+  const cache = createStatusCache({ redis, observer: ledger, logger, timeoutMs: config.cacheTimeoutMs });
+  const cacheLoader = createTrackingLoader({ sequelize, reads });
+  const trackingCache = createTrackingCache({
+    cache,
+    redis,
+    loader: cacheLoader,
+    ledger,
+    logger,
+    defaultStrategy: config.cacheDefaultStrategy,
+    fixedTtlSeconds: config.cacheFixedTtlSeconds,
+    timeoutMs: config.cacheTimeoutMs,
+  });
   // Committed changes → (cache refresh, Redis channel) → every process's watch hub → its Watch streams. Pub/sub
   // channels are not key-prefixed by ioredis, so the deployment prefix is put in the channel name.
   const changesChannel = `${config.redisKeyPrefix}${CHANGES_REDIS_CHANNEL}`;
   const publisher = createChangePublisher({
     sequelize,
     databaseUrl: config.databaseUrl,
-    handlers: [],
+    handlers: [trackingCache.onChanges],
     redis,
     redisChannel: changesChannel,
+    pollMs: config.changeFeedPollMs,
+    retentionDays: config.changeFeedRetentionDays,
     logger: logger.child({ component: "change-publisher" }),
   });
   const hub = createWatchHub({ subscriber: redis.duplicate(), channel: changesChannel, logger });
@@ -108,6 +129,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       createTrackingService({
         sequelize,
         reads,
+        trackingCache,
         registration,
         commands,
         hub,
@@ -116,7 +138,16 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       }),
     );
     router.service(SyncService, createSyncService({ engine: sync }));
-    router.service(CacheService, withUnimplemented(CacheService, {}, "lands with the caching issue"));
+    router.service(
+      CacheService,
+      createCacheService({
+        sequelize,
+        cache,
+        trackingCache,
+        loader: cacheLoader,
+        defaultStrategy: config.cacheDefaultStrategy,
+      }),
+    );
     registerReflection(router, [...API_SERVICES, Health]);
   };
 
@@ -149,7 +180,12 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     probes = startDependencyProbes({
       probes: [
         { name: "postgres", check: () => sequelize.query("SELECT 1").then(() => undefined) },
-        { name: "redis", check: () => redis.ping().then(() => undefined) },
+        {
+          name: "redis",
+          check: () => redis.ping().then(() => undefined),
+          // Degraded, not down: reads fall through to Postgres (the cache never fails an RPC).
+          services: [CacheService.typeName],
+        },
       ],
       health,
       services: serviceNames,
@@ -201,6 +237,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       await step("registrar", () => registrar.stop());
       await step("push-inbox", () => inbox.stop());
       await step("upstream", () => upstream.stop());
+      await step("cache-ledger", () => ledger.close());
       await step("redis", () => redis.quit().catch(() => redis.disconnect()));
       await step("postgres", () => sequelize.close());
       logger.info("shut down");

@@ -158,6 +158,42 @@ export const CONFIG_VARS = {
     "Interval of the recurring dispatch job; the in-process loop also wakes when the next shipment is due.",
     int(500, 600_000),
   ),
+  cacheDefaultStrategy: v(
+    "CACHE_DEFAULT_STRATEGY",
+    "DYNAMIC",
+    "TTL strategy of status entries whose record has none set (FIXED, DYNAMIC by status, ADAPTIVE by change pace).",
+    oneOf("FIXED", "DYNAMIC", "ADAPTIVE"),
+  ),
+  cacheFixedTtlSeconds: v(
+    "CACHE_FIXED_TTL_SECONDS",
+    "3600",
+    "TTL of status entries under the FIXED strategy, in seconds.",
+    int(1, 7 * 86_400),
+  ),
+  cacheTimeoutMs: v(
+    "CACHE_TIMEOUT_MS",
+    "250",
+    "Deadline of one Redis call on the read path; past it the read goes to Postgres (a down Redis is skipped at once).",
+    int(5, 5_000),
+  ),
+  cacheLedgerFlushMs: v(
+    "CACHE_LEDGER_FLUSH_MS",
+    "1000",
+    "How often the status_cache table is brought up to date (sets, invalidations, hit counts in one batch).",
+    int(100, 60_000),
+  ),
+  changeFeedPollMs: v(
+    "CHANGE_FEED_POLL_MS",
+    "2000",
+    "Fallback poll of the change feed (tracking_changes) besides LISTEN/NOTIFY; also the retry interval after a failed batch.",
+    int(100, 60_000),
+  ),
+  changeFeedRetentionDays: v(
+    "CHANGE_FEED_RETENTION_DAYS",
+    "7",
+    "Published change-feed rows older than this are deleted (the window a WatchUpdates client can resume from).",
+    int(1, 365),
+  ),
 } as const;
 
 type Vars = typeof CONFIG_VARS;

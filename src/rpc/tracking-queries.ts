@@ -3,7 +3,9 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { Sequelize } from "sequelize";
 import type { GetTrackingRequest, TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
-import type { TrackingEvent } from "../../gen/waybill/v1/types_pb.js";
+import type { TrackingEvent, TrackingRecord } from "../../gen/waybill/v1/types_pb.js";
+import type { TrackingCache } from "../cache/tracking-cache.js";
+import { firstPageFromHead } from "../domain/cache/events-page.js";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.js";
 import { createTrackingReads, type RecordWithCarrier, type TrackingReads } from "../store/tracking-reads.js";
 import {
@@ -31,6 +33,8 @@ export interface TrackingQueryDeps {
   sequelize: Sequelize;
   /** Defaults to the SQL reads on `sequelize`. */
   reads?: TrackingReads;
+  /** Read-through cache of GetTracking and of ListTrackingEvents' first page (issue #6); absent: Postgres only. */
+  trackingCache?: TrackingCache;
 }
 
 /** Rows per export chunk: one SQL page and one stream message each (bounded memory however long the timeline). */
@@ -87,12 +91,37 @@ export function createTrackingQueryHandlers(deps: TrackingQueryDeps): Handlers {
     throw notFound(carrier ? `tracking number ${number} with carrier ${carrier}` : `tracking number ${number}`);
   }
 
+  /** GetTracking through the cache: by id, or by number through the number → id entry (unambiguous numbers only). */
+  async function cachedRecord(req: GetTrackingRequest, cache: TrackingCache): Promise<TrackingRecord> {
+    if (req.lookup.case === "trackingId") {
+      const rec = await cache.readRecord(req.lookup.value);
+      if (!rec) throw notFound(`tracking ${req.lookup.value}`);
+      return rec;
+    }
+    const number = normalizeNumber(req.lookup.value?.trackingNumber ?? "");
+    const carrier = req.lookup.value?.carrierCode ?? "";
+    const hot = number ? await cache.hotId(number) : undefined;
+    if (hot) {
+      const rec = await cache.readRecord(hot);
+      if (rec && (!carrier || rec.carrier?.carrierCode === carrier)) return rec;
+      if (!rec) await cache.forgetHot(number);
+    }
+    // Postgres resolves the number (with its ambiguity and not-found errors); then the record reads through.
+    const { record } = await find(req);
+    if (!carrier) await cache.rememberHot(number, record.trackingId);
+    const rec = await cache.readRecord(record.trackingId);
+    if (!rec) throw notFound(`tracking number ${number}`);
+    return rec;
+  }
+
   async function requireTracking(trackingId: string): Promise<void> {
     if (!(await reads.exists(trackingId))) throw notFound(`tracking ${trackingId}`);
   }
 
   return {
     async getTracking(req) {
+      // Raw reads bypass the cache: raw_api_response is large and not cached.
+      if (deps.trackingCache && !req.includeRaw) return { record: await cachedRecord(req, deps.trackingCache) };
       const { record, carrier } = await find(req);
       const latest = await reads.latestEvent(record.trackingId, { raw: req.includeRaw });
       const [latestEvent] = latest ? await toEvents([latest], req.includeRaw) : [];
@@ -103,8 +132,16 @@ export function createTrackingQueryHandlers(deps: TrackingQueryDeps): Handlers {
       const order = direction(req.order, "asc");
       const filter = eventFilter(req.filter);
       const after = decodeEventToken(req.pageToken, order);
-      await requireTracking(req.trackingId);
       const limit = req.pageSize || DEFAULT_EVENT_PAGE_SIZE;
+      const unfiltered = !filter.from && !filter.to && !filter.statuses?.length && !filter.country && !filter.city;
+      if (deps.trackingCache && !after && !req.includeRaw && unfiltered) {
+        const head = await deps.trackingCache.readEventsHead(req.trackingId);
+        if (!head) throw notFound(`tracking ${req.trackingId}`);
+        // The cached head answers most first pages; a page reaching past it goes to Postgres below.
+        const page = firstPageFromHead(head, order, limit);
+        if (page) return { events: page.events, nextPageToken: page.next ? encodeEventToken(page.next, order) : "" };
+      }
+      await requireTracking(req.trackingId);
       const page = await reads.listEvents(req.trackingId, { filter, order, limit, after, raw: req.includeRaw });
       return {
         events: await toEvents(page.rows, req.includeRaw),

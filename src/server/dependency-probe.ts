@@ -6,6 +6,12 @@ import { type HealthRegistry, ServingStatus } from "./health.js";
 export interface Probe {
   name: string;
   check(): Promise<void>;
+  /**
+   * The services this dependency alone takes down. Absent: all of them and the overall "" status (Postgres, the
+   * system of record). Redis is a cache and a coordinator: losing it degrades the CacheService, while every other
+   * RPC keeps answering from Postgres, so replicas must stay in the load balancer.
+   */
+  services?: readonly string[];
 }
 
 export function startDependencyProbes(opts: {
@@ -43,11 +49,18 @@ export function startDependencyProbes(opts: {
       }
       state.set(name, ok);
     }
-    const healthy = results.every(([, ok]) => ok);
-    const status = healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-    opts.health.set("", status);
-    for (const s of opts.services) opts.health.set(s, status);
-    return healthy;
+    const down = new Set<string>();
+    let hardDown = false;
+    for (const [i, [, ok]] of results.entries()) {
+      if (ok) continue;
+      const scoped = opts.probes[i]?.services;
+      if (scoped) for (const s of scoped) down.add(s);
+      else hardDown = true;
+    }
+    const statusOf = (down: boolean) => (down ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
+    opts.health.set("", statusOf(hardDown));
+    for (const s of opts.services) opts.health.set(s, statusOf(hardDown || down.has(s)));
+    return results.every(([, ok]) => ok);
   }
 
   const loop = () => {

@@ -7,6 +7,7 @@ import { QueryTypes, type Sequelize } from "sequelize";
 import type { BatchResult, RegisterOutcome, RejectedOutcome } from "../upstream/index.js";
 import { isTrack17ClientError, MAX_ITEMS_PER_CALL, Track17QuotaExhaustedError } from "../upstream/index.js";
 import type { RegisterItem } from "../upstream/wire.js";
+import { CHANGES_CHANNEL } from "./change-feed.js";
 
 export interface RegistrarDeps {
   sequelize: Sequelize;
@@ -104,6 +105,17 @@ export function createRegistrar(deps: RegistrarDeps) {
           ],
           transaction,
         });
+      }
+      // The registration state is part of what GetTracking shows (and caches): record the change in the feed.
+      const settled = [...accepted.map((a) => byNumber.get(a.number)), ...rejected.map((r) => byNumber.get(r.number))];
+      if (settled.length > 0) {
+        await sequelize.query(
+          `WITH c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status, previous_status)
+                      SELECT tracking_id, 'UPDATED', current_status, current_status FROM tracking_records
+                      WHERE tracking_id = ANY($1::uuid[]) RETURNING change_id)
+           SELECT pg_notify('${CHANGES_CHANNEL}', count(*)::text) FROM c`,
+          { bind: [settled], transaction },
+        );
       }
       logger.info(
         { accepted: accepted.length, rejected: rejected.length, sent: items.length },

@@ -71,7 +71,11 @@ test("a detected UPS number is registered, accepted by 17TRACK, and registering 
 
   // Every 17TRACK call is audited (PRD api_audit_log), written in batches off the call path.
   const audited = await until("the audit row of the register call", async () => {
-    const rows = await t.db.sequelize.query<{ api_provider: string; operation_status: string; response_status_code: number }>(
+    const rows = await t.db.sequelize.query<{
+      api_provider: string;
+      operation_status: string;
+      response_status_code: number;
+    }>(
       "SELECT api_provider, operation_status, response_status_code FROM api_audit_log WHERE endpoint = '17track:register'",
       { type: QueryTypes.SELECT },
     );
