@@ -132,6 +132,10 @@ export function createCarrierRepo(sequelize: Sequelize): CarrierRepo {
         sets.push(`${column} = $${bind.length}`);
       }
       if (sets.length === 0) return byCode(code);
+      // An operator's metadata edit is theirs from now on: the start-up seed no longer refreshes this row.
+      if (Object.keys(patch).some((k) => k !== "isActive" && patch[k as keyof CarrierPatch] !== undefined)) {
+        sets.push("metadata_edited_at = now() AT TIME ZONE 'UTC'");
+      }
       const [row] = await select<CarrierData>(
         `UPDATE carriers SET ${sets.join(", ")}, updated_at = now() AT TIME ZONE 'UTC'
          WHERE carrier_code = $1 RETURNING ${CARRIER_COLUMNS}`,

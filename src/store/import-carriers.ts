@@ -26,7 +26,9 @@ ON CONFLICT (track17_key) DO UPDATE SET
   tracking_url_template = COALESCE(EXCLUDED.tracking_url_template, c.tracking_url_template),
   supports_prediction = c.supports_prediction OR EXCLUDED.supports_prediction,
   updated_at = EXCLUDED.updated_at
-WHERE (c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.country_iso, c.tracking_url_template,
+-- Rows whose metadata an operator edited (UpdateCarrier, migration 0010) keep it.
+WHERE c.metadata_edited_at IS NULL
+  AND (c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.country_iso, c.tracking_url_template,
        c.supports_prediction)
   IS DISTINCT FROM
       (EXCLUDED.carrier_name, EXCLUDED.carrier_name_cn, EXCLUDED.carrier_url, EXCLUDED.carrier_phone,

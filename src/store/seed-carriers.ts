@@ -1,6 +1,7 @@
 // Loads the carrier master data (PRD §3.1.1 "maintain master carrier database") into `carriers` at every start-up.
-// Idempotent by design: the seed owns the metadata columns, the operator owns is_active (PRD §3.1.1 "enable/disable
-// carriers dynamically"), so a restart refreshes names and URLs but never re-enables a carrier someone disabled.
+// Idempotent by design: the seed owns the metadata columns until an operator edits them (metadata_edited_at), and the
+// operator owns is_active (PRD §3.1.1 "enable/disable carriers dynamically"), so a restart refreshes names and URLs
+// of untouched rows but never re-enables a carrier someone disabled nor reverts an UpdateCarrier edit.
 import type { Sequelize } from "sequelize";
 import { upsertCarriers } from "./carrier-upsert.js";
 
@@ -41,7 +42,8 @@ ON CONFLICT (carrier_code) DO UPDATE SET
   -- Measured from our own deliveries once known (carrier statistics); the seed only fills it while unknown.
   avg_delivery_days = COALESCE(c.avg_delivery_days, EXCLUDED.avg_delivery_days),
   updated_at = EXCLUDED.updated_at
-WHERE (c.track17_key, c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.tracking_url_template,
+WHERE c.metadata_edited_at IS NULL
+  AND (c.track17_key, c.carrier_name, c.carrier_name_cn, c.carrier_url, c.carrier_phone, c.tracking_url_template,
        c.country_iso, c.supports_prediction, c.avg_delivery_days)
   IS DISTINCT FROM
       (EXCLUDED.track17_key, EXCLUDED.carrier_name, EXCLUDED.carrier_name_cn, EXCLUDED.carrier_url,

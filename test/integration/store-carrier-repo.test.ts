@@ -120,4 +120,14 @@ test("update: patches only the given fields, moves updated_at, undefined for an 
   assert.is(await repo.update("nope", { isActive: true }), undefined);
 });
 
+test("an operator's metadata edit survives the start-up seed; untouched rows still get the seed's refresh", async () => {
+  const [edited, untouched] = [SEED[0] as CarrierSeedEntry, SEED[1] as CarrierSeedEntry];
+  await repo.update(edited.code, { carrierPhone: "+1 555 0100" });
+  const refreshed = SEED.map((s) => ({ ...s, phone: "+44 20 0000" }));
+  await applyCarrierSeed(db.sequelize, refreshed);
+  assert.is((await repo.byCode(edited.code))?.carrierPhone, "+1 555 0100");
+  assert.is((await repo.byCode(untouched.code))?.carrierPhone, "+44 20 0000");
+  await applyCarrierSeed(db.sequelize, SEED);
+});
+
 test.run();

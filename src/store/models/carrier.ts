@@ -26,6 +26,8 @@ export function defineCarrier(sequelize: Sequelize) {
     declare track17Key: CreationOptional<number | null>;
     /** ISO 3166-1 alpha-2 home country (migration 0002). */
     declare countryIso: CreationOptional<string | null>;
+    /** Set when an operator edited the metadata (migration 0010); the start-up seed then leaves the row alone. */
+    declare metadataEditedAt: CreationOptional<Date | null>;
   }
 
   Carrier.init(
@@ -44,6 +46,7 @@ export function defineCarrier(sequelize: Sequelize) {
       updatedAt: DataTypes.DATE,
       track17Key: { type: DataTypes.INTEGER, unique: true },
       countryIso: DataTypes.STRING(2),
+      metadataEditedAt: DataTypes.DATE,
     },
     { sequelize, modelName: "Carrier", tableName: "carriers", underscored: true, timestamps: true },
   );
