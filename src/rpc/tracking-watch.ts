@@ -9,7 +9,7 @@ import type { TrackingService, WatchUpdatesRequest } from "../../gen/waybill/v1/
 import type { TrackingRecord } from "../../gen/waybill/v1/types_pb.js";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.js";
 import type { TrackingReads } from "../store/tracking-reads.js";
-import type { WatchReads } from "../store/watch-reads.js";
+import type { FeedPosition, WatchReads } from "../store/watch-reads.js";
 import type { WatchHub } from "../tracking/watch-hub.js";
 import { statusFromName, toTrackingEventProto } from "./mappers/tracking.js";
 import { loadRecordViews } from "./record-view.js";
@@ -22,8 +22,11 @@ export interface WatchDeps {
 }
 
 const PAGE = 500;
-const CURSOR = /^c(\d{1,19})$/;
-const cursorOf = (changeId: string) => `c${changeId}`;
+// Positions are (transaction id, change id): see migrations/0011 for why the transaction comes first.
+const CURSOR = /^c(\d{1,20})\.(\d{1,19})$/;
+const cursorOf = (p: FeedPosition) => `c${p.txId}.${p.changeId}`;
+/** Changes of a transaction wait for older transactions to end; a stream re-reads at least this often. */
+const SETTLE_POLL_MS = 1_000;
 
 function matches(req: WatchUpdatesRequest, record: TrackingRecord): boolean {
   if (req.statuses.length > 0 && !req.statuses.includes(record.status)) return false;
@@ -74,17 +77,18 @@ export function createWatchHandlers(deps: WatchDeps): Partial<ServiceImpl<typeof
       const wake = createWakeups();
       const unsubscribe = hub.subscribe(() => wake.poke());
       try {
-        let last: string;
+        let last: FeedPosition;
         if (req.cursor) {
           const m = CURSOR.exec(req.cursor);
           if (!m) throw invalidArgument(`cursor "${req.cursor}" is not one this service issued`);
-          last = m[1] as string;
-          const oldest = await watchReads.minChangeId();
-          if (oldest !== undefined && BigInt(oldest) > BigInt(last) + 1n) {
-            throw failedPrecondition(`cursor "${req.cursor}" is older than the kept change history; start without one`);
+          last = { txId: m[1] as string, changeId: m[2] as string };
+          if (!(await watchReads.kept(last))) {
+            throw failedPrecondition(
+              `cursor "${req.cursor}" is no longer in the kept change history; start without one`,
+            );
           }
         } else {
-          last = await watchReads.maxChangeId();
+          last = await watchReads.head();
         }
         do {
           for (;;) {
@@ -92,13 +96,13 @@ export function createWatchHandlers(deps: WatchDeps): Partial<ServiceImpl<typeof
             if (changes.length === 0) break;
             const views = await loadRecordViews(reads, [...new Set(changes.map((c) => c.trackingId))]);
             for (const change of changes) {
-              last = change.changeId;
+              last = change;
               const record = views.get(change.trackingId);
               // A deleted shipment has no record left to show; its DELETED change is not part of this feed.
               if (!record || change.kind === "DELETED" || !matches(req, record)) continue;
               yield {
                 update: {
-                  cursor: cursorOf(change.changeId),
+                  cursor: cursorOf(change),
                   record,
                   previousStatus: change.previousStatus ? statusFromName(change.previousStatus) : record.status,
                   eventsNew: change.newEvents,
@@ -107,7 +111,7 @@ export function createWatchHandlers(deps: WatchDeps): Partial<ServiceImpl<typeof
               };
             }
           }
-        } while (await wake.next(ctx.signal));
+        } while (await wake.next(ctx.signal, SETTLE_POLL_MS));
       } finally {
         unsubscribe();
       }

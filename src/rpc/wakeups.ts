@@ -3,8 +3,11 @@
 // nothing can overflow.
 export interface Wakeups {
   poke(): void;
-  /** Resolves true after a poke (immediately if one came since the last wait), false when the signal aborts. */
-  next(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Resolves true after a poke (immediately if one came since the last wait) or after `maxWaitMs` when given, false
+   * when the signal aborts.
+   */
+  next(signal: AbortSignal, maxWaitMs?: number): Promise<boolean>;
 }
 
 export function createWakeups(): Wakeups {
@@ -20,22 +23,24 @@ export function createWakeups(): Wakeups {
         pending = true;
       }
     },
-    next(signal) {
+    next(signal, maxWaitMs) {
       if (signal.aborted) return Promise.resolve(false);
       if (pending) {
         pending = false;
         return Promise.resolve(true);
       }
       return new Promise<boolean>((r) => {
-        const onAbort = () => {
+        let timer: NodeJS.Timeout | undefined;
+        const settle = (woken: boolean) => {
           resolve = undefined;
-          r(false);
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        resolve = (woken) => {
+          if (timer) clearTimeout(timer);
           signal.removeEventListener("abort", onAbort);
           r(woken);
         };
+        const onAbort = () => settle(false);
+        signal.addEventListener("abort", onAbort, { once: true });
+        if (maxWaitMs !== undefined) timer = setTimeout(() => settle(true), maxWaitMs);
+        resolve = settle;
       });
     },
   };

@@ -2,8 +2,13 @@
 // gets exactly what it has not seen), and the change feed after a change id.
 import { QueryTypes, type Sequelize } from "sequelize";
 
-export interface ChangeRow {
+/** A position in the change feed: the writing transaction's id, then the change id (both decimal strings). */
+export interface FeedPosition {
+  txId: string;
   changeId: string;
+}
+
+export interface ChangeRow extends FeedPosition {
   trackingId: string;
   kind: "REGISTERED" | "UPDATED" | "DELETED";
   previousStatus: string | null;
@@ -21,27 +26,37 @@ export function createWatchReads(sequelize: Sequelize) {
       );
       return row?.id ?? "0";
     },
-    async maxChangeId(): Promise<string> {
-      const [row] = await sequelize.query<{ id: string }>(
-        "SELECT coalesce(max(change_id), 0)::text AS id FROM tracking_changes",
+    /** Where a live-only feed starts: everything committed and settled so far is behind it. */
+    async head(): Promise<FeedPosition> {
+      const [row] = await sequelize.query<FeedPosition>(
+        `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::numeric - 1)::text AS "txId",
+                '9223372036854775807' AS "changeId"`,
         { type: QueryTypes.SELECT },
       );
-      return row?.id ?? "0";
+      return row as FeedPosition;
     },
-    async minChangeId(): Promise<string | undefined> {
-      const [row] = await sequelize.query<{ id: string | null }>(
-        "SELECT min(change_id)::text AS id FROM tracking_changes",
-        { type: QueryTypes.SELECT },
+    /** Whether the change a cursor points at is still kept (retention deletes old published rows). */
+    async kept(p: FeedPosition): Promise<boolean> {
+      const rows = await sequelize.query(
+        "SELECT 1 FROM tracking_changes WHERE tx_id = $1::text::xid8 AND change_id = $2::bigint",
+        { bind: [p.txId, p.changeId], type: QueryTypes.SELECT },
       );
-      return row?.id ?? undefined;
+      return rows.length > 0;
     },
-    changesAfter(afterChangeId: string, limit: number): Promise<ChangeRow[]> {
+    /**
+     * Changes after a position, in (tx_id, change_id) order, of transactions older than every one still running:
+     * nothing can later commit in front of what this returns, so advancing past it never skips a change.
+     */
+    changesAfter(after: FeedPosition, limit: number): Promise<ChangeRow[]> {
       return sequelize.query<ChangeRow>(
-        `SELECT change_id::text AS "changeId", tracking_id AS "trackingId", change_kind AS kind,
-                previous_status AS "previousStatus", status_changed AS "statusChanged", new_events AS "newEvents",
-                created_at AS "createdAt"
-         FROM tracking_changes WHERE change_id > $1 ORDER BY change_id LIMIT $2`,
-        { bind: [afterChangeId, limit], type: QueryTypes.SELECT },
+        `SELECT tx_id::text AS "txId", change_id::text AS "changeId", tracking_id AS "trackingId",
+                change_kind AS kind, previous_status AS "previousStatus", status_changed AS "statusChanged",
+                new_events AS "newEvents", created_at AS "createdAt"
+         FROM tracking_changes
+         WHERE (tx_id, change_id) > ($1::text::xid8, $2::bigint)
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY tx_id, change_id LIMIT $3`,
+        { bind: [after.txId, after.changeId, limit], type: QueryTypes.SELECT },
       );
     },
   };

@@ -108,7 +108,13 @@ test("WatchTracking: the record first, then pushed events live, the record again
 
 test("WatchUpdates: a filtered live feed with cursors; resuming from a cursor replays what came after it", async () => {
   const number = "1Z410E7W0392751591";
+  // Any change of the feed before the delivery gives a cursor to resume from: the registration settling.
+  const cursorAbort = new AbortController();
+  const firstChange = collect(client.watchUpdates({}, { signal: cursorAbort.signal }), 1);
+  await new Promise((r) => setTimeout(r, 300));
   const id = await accepted(number);
+  const firstCursor = (await firstChange)[0]?.update?.cursor as string;
+  cursorAbort.abort();
   const abort = new AbortController();
   const feed = collect(client.watchUpdates({ statuses: [TrackingStatus.DELIVERED] }, { signal: abort.signal }), 1);
   await new Promise((r) => setTimeout(r, 300));
@@ -125,14 +131,21 @@ test("WatchUpdates: a filtered live feed with cursors; resuming from a cursor re
   assert.is(delivered?.update?.record?.status, TrackingStatus.DELIVERED);
   assert.is(delivered?.update?.previousStatus, TrackingStatus.NOT_FOUND);
   assert.is(delivered?.update?.eventsNew, 2);
-  assert.match(delivered?.update?.cursor ?? "", /^c\d+$/);
+  assert.match(delivered?.update?.cursor ?? "", /^c\d+\.\d+$/);
 
-  // Resuming from a cursor before that change replays it (the unfiltered feed shows it too).
-  const before = `c${BigInt((delivered?.update?.cursor ?? "c1").slice(1)) - 1n}`;
-  const resumeAbort = new AbortController();
-  const replay = await collect(client.watchUpdates({ cursor: before }, { signal: resumeAbort.signal }), 1);
-  resumeAbort.abort();
-  assert.is(replay[0]?.update?.cursor, delivered?.update?.cursor);
+  // Resuming from an earlier cursor of the unfiltered feed replays everything after it, the delivery included.
+  const all = new AbortController();
+  const unfiltered = client.watchUpdates({ cursor: firstCursor }, { signal: all.signal });
+  const replay: string[] = [];
+  for await (const m of unfiltered) {
+    replay.push(m.update?.cursor ?? "");
+    if (m.update?.cursor === delivered?.update?.cursor) break;
+  }
+  all.abort();
+  assert.ok(replay.length >= 1 && replay.at(-1) === delivered?.update?.cursor, replay.join(" "));
+
+  const gone = await collect(client.watchUpdates({ cursor: "c1.1" }), 1).catch((e: unknown) => ConnectError.from(e));
+  assert.is((gone as ConnectError).code, Code.FailedPrecondition);
 
   const bad = await collect(client.watchUpdates({ cursor: "nope" }), 1).catch((e: unknown) => ConnectError.from(e));
   assert.is((bad as ConnectError).code, Code.InvalidArgument);
