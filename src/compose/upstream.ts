@@ -42,6 +42,9 @@ export function createUpstream(config: Config, deps: { sequelize: Sequelize; log
     id: `${config.redisKeyPrefix}track17:${createHash("sha256").update(apiKey).digest("hex").slice(0, 16)}`,
     perSecond: config.track17RatePerSecond,
     perMinute: config.track17RatePerMinute,
+    // 10 % between call starts rather than the library's 3 %: 17TRACK counts arrivals, and on a busy host one request
+    // can leave late and the next on time, landing four inside one second (seen as a rare 429 under full test load).
+    spacingMargin: 0.1,
     logger,
   });
   const audit = createPostgresAuditSink({ sequelize: deps.sequelize, logger });
