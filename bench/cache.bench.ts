@@ -20,6 +20,7 @@ import { createStatusCache } from "../src/cache/status-cache.js";
 import { createTrackingCache } from "../src/cache/tracking-cache.js";
 import { createTrackingLoader } from "../src/cache/tracking-loader.js";
 import { cacheKeys } from "../src/domain/cache/keys.js";
+import { createRandom } from "../src/simulator/hash.js";
 import { createTrackingReads } from "../src/store/tracking-reads.js";
 import { createTestDatabase } from "../test/support/db.js";
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from "../test/support/redis.js";
@@ -53,17 +54,8 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** Deterministic PRNG (mulberry32), so every run reads the same mix. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Deterministic PRNG (the simulator's mulberry32), so every run reads the same mix. */
+const rng = createRandom;
 
 /** Zipf(s) over n ranks by inverse CDF (binary search). */
 function zipf(n: number, s: number, random: () => number): () => number {

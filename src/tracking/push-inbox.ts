@@ -7,6 +7,7 @@ import { QueryTypes, type Sequelize } from "sequelize";
 import type { PushPayload } from "../upstream/wire.js";
 import { CHANGES_CHANNEL } from "./change-feed.js";
 import type { Ingest } from "./ingest-port.js";
+import { createQueueWorker } from "./queue-worker.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH = 50;
@@ -19,9 +20,6 @@ interface PushRow {
 
 export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; logger: Logger; pollMs?: number }) {
   const { sequelize, ingest, logger } = deps;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
 
   /** Stores a verified push; false when the same body was received before. */
   async function store(raw: Buffer, payload: PushPayload): Promise<boolean> {
@@ -109,41 +107,18 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
     });
   }
 
-  async function drain() {
-    do {
-      again = false;
+  const worker = createQueueWorker({
+    pollMs: deps.pollMs ?? 5_000,
+    async run(shouldStop) {
       try {
-        while ((await processBatch()) === BATCH) {}
+        while (!shouldStop() && (await processBatch()) === BATCH) {}
       } catch (err) {
         logger.error({ err }, "push inbox run failed");
       }
-    } while (again);
-  }
-
-  function kick(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = drain().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  return {
-    store,
-    kick,
-    start() {
-      timer = setInterval(() => void kick(), deps.pollMs ?? 5_000);
-      timer.unref();
-      void kick();
     },
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+  });
+
+  return { store, kick: worker.kick, start: worker.start, stop: worker.stop };
 }
 
 export type PushInbox = ReturnType<typeof createPushInbox>;

@@ -8,6 +8,7 @@ import type { BatchResult, RegisterOutcome, RejectedOutcome } from "../upstream/
 import { isTrack17ClientError, MAX_ITEMS_PER_CALL, Track17QuotaExhaustedError } from "../upstream/index.js";
 import type { RegisterItem } from "../upstream/wire.js";
 import { CHANGES_CHANNEL } from "./change-feed.js";
+import { createQueueWorker } from "./queue-worker.js";
 
 export interface RegistrarDeps {
   sequelize: Sequelize;
@@ -62,10 +63,6 @@ const TRANSIENT = new Set<RejectedOutcome["reason"]>(["quota_exhausted", "daily_
 export function createRegistrar(deps: RegistrarDeps) {
   const { sequelize, logger } = deps;
   const pollMs = deps.pollMs ?? 2_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = true;
   let pausedUntil = 0;
 
   /** One claimed batch; resolves the number of records it settled (0 when nothing was pending). */
@@ -125,12 +122,12 @@ export function createRegistrar(deps: RegistrarDeps) {
     });
   }
 
-  async function drain(): Promise<void> {
-    do {
-      again = false;
+  const worker = createQueueWorker({
+    pollMs,
+    async run(shouldStop) {
       if (Date.now() < pausedUntil) return;
       try {
-        while (!stopped && (await runBatch()) > 0) {}
+        while (!shouldStop() && (await runBatch()) > 0) {}
       } catch (err) {
         if (err instanceof Track17QuotaExhaustedError) {
           pausedUntil = Date.now() + (deps.quotaPauseMs ?? 600_000);
@@ -140,41 +137,14 @@ export function createRegistrar(deps: RegistrarDeps) {
         } else {
           logger.error({ err }, "registrar batch failed");
         }
-        return;
       }
-    } while (again && !stopped);
-  }
-
-  /** Runs the queue now (or right after the current run). */
-  function kick(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = drain().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
+    },
+  });
 
   return {
-    kick,
-    /** Drains now, whatever the pause state; for tests and RefreshTracking-style callers. */
-    async runOnce(): Promise<void> {
-      while ((await runBatch()) > 0) {}
-    },
-    start() {
-      stopped = false;
-      timer = setInterval(() => void kick(), pollMs);
-      timer.unref();
-      void kick();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
-    },
+    kick: worker.kick,
+    start: worker.start,
+    stop: worker.stop,
   };
 }
 
