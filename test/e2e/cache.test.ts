@@ -1,9 +1,6 @@
 // The cache through the real app (issue #6): GetTracking and ListTrackingEvents read through Redis, a committed change
 // reaches the next read, CacheService over gRPC, and a Redis of the test's own killed and restarted during a read
 // load: every RPC still answers, and the cache fills again by itself.
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Redis } from "ioredis";
@@ -16,66 +13,25 @@ import { TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { cacheKeys } from "../../src/domain/cache/keys.js";
 import { CHANGES_CHANNEL } from "../../src/tracking/change-feed.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { type PrivateRedis, startPrivateRedis } from "../support/private-redis.js";
 import { carrierId, freshNumber, insertEvents, insertRecord } from "../support/tracking-seed.js";
 
 let t: TestApp;
-let redisServer: ChildProcess | undefined;
-let redisPort: number;
+let redisServer: PrivateRedis;
 let raw: Redis;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, "close");
-  return port;
-}
-
-async function startRedis(): Promise<void> {
-  redisServer = spawn(
-    "redis-server",
-    ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  const probe = new Redis(redisPort, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0 });
-  probe.on("error", () => {});
-  try {
-    for (let i = 0; i < 100; i++) {
-      if (
-        await probe.ping().then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
-      await sleep(50);
-    }
-  } finally {
-    probe.disconnect();
-  }
-  throw new Error("redis-server did not come up");
-}
-
-async function killRedis(): Promise<void> {
-  if (!redisServer || redisServer.exitCode !== null || redisServer.signalCode !== null) return;
-  redisServer.kill("SIGKILL");
-  await once(redisServer, "exit");
-}
-
 test.before(async () => {
-  redisPort = await freePort();
-  await startRedis();
-  t = await startTestApp("cache-e2e", { REDIS_URL: `redis://127.0.0.1:${redisPort}`, CHANGE_FEED_POLL_MS: "200" });
-  raw = new Redis(redisPort, "127.0.0.1", { keyPrefix: t.config.redisKeyPrefix, maxRetriesPerRequest: 0 });
+  redisServer = await startPrivateRedis();
+  t = await startTestApp("cache-e2e", { REDIS_URL: redisServer.url, CHANGE_FEED_POLL_MS: "200" });
+  raw = new Redis(redisServer.url, { keyPrefix: t.config.redisKeyPrefix, maxRetriesPerRequest: 0 });
   raw.on("error", () => {});
 });
 
 test.after(async () => {
   raw?.disconnect();
   await t?.stop();
-  await killRedis();
+  await redisServer?.kill();
 });
 
 const transport = () => createGrpcTransport({ baseUrl: t.baseUrl });
@@ -161,7 +117,7 @@ test("Redis killed during a read load: every GetTracking answers, and the cache 
     }
   });
   await sleep(300);
-  await killRedis();
+  await redisServer.kill();
   await sleep(1_000);
   const during = answered;
   assert.is((await cache.getCacheStatistics({})).redisAvailable, false);
@@ -174,7 +130,7 @@ test("Redis killed during a read load: every GetTracking answers, and the cache 
   }
   assert.is((await health.check({ service: "" })).status, HealthStatus.SERVING);
   assert.is((await health.check({ service: TrackingService.typeName })).status, HealthStatus.SERVING);
-  await startRedis();
+  await redisServer.start();
   const end = Date.now() + 10_000;
   while (
     !(await cache.getCacheStatistics({})).redisAvailable ||

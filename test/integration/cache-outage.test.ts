@@ -1,9 +1,6 @@
 // Redis down or slow must never fail a read (issue #6): every call is a miss within the deadline, nothing throws,
 // and the cache comes back by itself. The machine's Redis is never touched: the outages are a closed port, a client
 // disconnected on purpose, and a redis-server of this suite's own that it kills, freezes and restarts.
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { test } from "uvu";
@@ -11,6 +8,7 @@ import * as assert from "uvu/assert";
 import { createRedis } from "../../src/cache/redis.js";
 import { createStatusCache, type StatusCache } from "../../src/cache/status-cache.js";
 import { cacheKeys } from "../../src/domain/cache/keys.js";
+import { type PrivateRedis, startPrivateRedis } from "../support/private-redis.js";
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
 
 const TIMEOUT_MS = 50;
@@ -20,7 +18,7 @@ const logger = pino({ level: "silent" });
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const clients: Redis[] = [];
-const servers: ChildProcess[] = [];
+const servers: PrivateRedis[] = [];
 const prefixes: string[] = [];
 
 function client(url: string, prefix = uniquePrefix("cache_outage")): Redis {
@@ -38,50 +36,14 @@ test.before(() => {
 test.after(async () => {
   process.off("unhandledRejection", onUnhandled);
   for (const r of clients) r.disconnect();
-  for (const s of servers) if (s.exitCode === null && s.signalCode === null) s.kill("SIGKILL");
+  for (const s of servers) await s.kill();
   for (const p of prefixes) await deleteKeysWithPrefix(p);
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, "close");
-  return port;
-}
-
-async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
-  servers.push(child);
-  const probe = createRedis({ url: `redis://127.0.0.1:${port}`, keyPrefix: "", logger });
-  try {
-    for (let i = 0; i < 100; i++) {
-      if (
-        await probe.ping().then(
-          () => true,
-          () => false,
-        )
-      )
-        return child;
-      await sleep(50);
-    }
-  } finally {
-    probe.disconnect();
-  }
-  throw new Error(`redis-server on ${port} did not come up`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGKILL");
-  await once(child, "exit");
+async function privateServer(): Promise<PrivateRedis> {
+  const server = await startPrivateRedis();
+  servers.push(server);
+  return server;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -148,9 +110,8 @@ test("a client disconnected on purpose reads as misses, and works again once rec
 });
 
 test("own redis-server killed under read load, then restarted: reads never fail and the cache recovers", async () => {
-  const port = await freePort();
-  let server = await startRedisServer(port);
-  const cache = createStatusCache({ redis: client(`redis://127.0.0.1:${port}`), timeoutMs: TIMEOUT_MS });
+  const server = await privateServer();
+  const cache = createStatusCache({ redis: client(server.url), timeoutMs: TIMEOUT_MS });
   const key = cacheKeys.status("k");
   assert.ok(await cache.set(key, { s: "before" }, 600));
   assert.equal(await cache.get(key), { s: "before" });
@@ -178,13 +139,13 @@ test("own redis-server killed under read load, then restarted: reads never fail 
   })();
 
   await sleep(100);
-  await stop(server);
+  await server.kill();
   await sleep(300);
   await assertMissesFast(cache, 100);
   assert.not.ok(cache.available());
   assert.is((await cache.stats()).redisAvailable, false);
 
-  server = await startRedisServer(port);
+  await server.start();
   await waitForRecovery(cache, 10_000);
   // The restarted server kept nothing (no persistence): a miss now, a hit after the next fill.
   assert.is(await cache.get(key), undefined);
@@ -196,18 +157,17 @@ test("own redis-server killed under read load, then restarted: reads never fail 
   assert.equal(thrown, []);
   assert.ok(reads > 100, `only ${reads} reads ran`);
   assert.ok(slowest < READ_BOUND_MS, `slowest read ${slowest.toFixed(0)} ms`);
-  await stop(server);
+  await server.kill();
 });
 
 test("own redis-server frozen (connected but silent): reads time out as misses, then pause; thaw recovers", async () => {
-  const port = await freePort();
-  const server = await startRedisServer(port);
-  const redis = client(`redis://127.0.0.1:${port}`);
+  const server = await privateServer();
+  const redis = client(server.url);
   // A pause long enough that a slow test machine still sends the second wave inside it.
   const cache = createStatusCache({ redis, timeoutMs: TIMEOUT_MS, pauseMs: 2_000 });
   const key = cacheKeys.status("frozen");
   await cache.set(key, { s: 1 }, 600);
-  server.kill("SIGSTOP");
+  server.freeze();
   try {
     await assertMissesFast(cache, 100);
     assert.ok((await cache.stats()).timeouts >= 100);
@@ -218,12 +178,12 @@ test("own redis-server frozen (connected but silent): reads time out as misses, 
     assert.ok(s.skipped >= 100, `skipped ${s.skipped}`);
     assert.is(s.redisAvailable, false);
   } finally {
-    server.kill("SIGCONT");
+    server.thaw();
   }
   await waitForRecovery(cache, 10_000);
   assert.equal(await cache.get(key), { s: 1 });
   assert.ok(cache.available());
-  await stop(server);
+  await server.kill();
 });
 
 test("no promise was left to reject unhandled", async () => {

@@ -2,9 +2,6 @@
 // from Postgres while a redis-server of this suite's own is killed, a change committed meanwhile is not lost (the
 // publisher's batch fails and is retried), and once Redis is back the cache fills again by itself and serves the
 // newest status. The machine's Redis is not touched.
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { QueryTypes } from "sequelize";
@@ -19,63 +16,25 @@ import { createTrackingReads } from "../../src/store/tracking-reads.js";
 import { CHANGES_CHANNEL } from "../../src/tracking/change-feed.js";
 import { type ChangePublisher, createChangePublisher } from "../../src/tracking/change-publisher.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { type PrivateRedis, startPrivateRedis } from "../support/private-redis.js";
 import { insertRecord } from "../support/tracking-seed.js";
 
 const logger = pino({ level: "silent" });
 let db: TestDatabase;
-let server: ChildProcess | undefined;
-let port: number;
+let server: PrivateRedis;
 const clients: Redis[] = [];
 let publisher: ChangePublisher | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, "close");
-  return port;
-}
-
-async function startRedis(): Promise<void> {
-  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-  const probe = createRedis({ url: `redis://127.0.0.1:${port}`, keyPrefix: "", logger });
-  try {
-    for (let i = 0; i < 100; i++) {
-      if (
-        await probe.ping().then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
-      await sleep(50);
-    }
-  } finally {
-    probe.disconnect();
-  }
-  throw new Error("redis-server did not come up");
-}
-
-async function killRedis(): Promise<void> {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  server.kill("SIGKILL");
-  await once(server, "exit");
-}
-
 test.before(async () => {
   db = await createTestDatabase("tracking_cache_outage");
-  port = await freePort();
-  await startRedis();
+  server = await startPrivateRedis();
 });
 
 test.after(async () => {
   await publisher?.stop();
   for (const c of clients) c.disconnect();
-  await killRedis();
+  await server?.kill();
   await db?.drop();
 });
 
@@ -83,7 +42,7 @@ test("reads answer through a Redis outage, a change made meanwhile shows up, and
   const carrier = (await db.models.Carrier.create({ carrierCode: "out-carrier", carrierName: "Out" })).carrierId;
   const ids: string[] = [];
   for (let i = 0; i < 20; i++) ids.push(await insertRecord(db.sequelize, { carrier_id: carrier }));
-  const redis = createRedis({ url: `redis://127.0.0.1:${port}`, keyPrefix: "outage:", logger });
+  const redis = createRedis({ url: server.url, keyPrefix: "outage:", logger });
   clients.push(redis);
   await redis.connect();
   const cache = createStatusCache({ redis, timeoutMs: 50, pauseMs: 200 });
@@ -122,7 +81,7 @@ test("reads answer through a Redis outage, a change made meanwhile shows up, and
   await sleep(300);
   const target = ids[0] as string;
   assert.is((await tc.readRecord(target))?.status, TrackingStatus.IN_TRANSIT);
-  await killRedis();
+  await server.kill();
   await sleep(300);
   // Committed while Redis is down: the publisher cannot mark the cache, so the change stays unpublished.
   await db.sequelize.query(
@@ -140,7 +99,7 @@ test("reads answer through a Redis outage, a change made meanwhile shows up, and
   assert.is(Number(pending?.n), 1, "the change waits for Redis");
   assert.is((await tc.readRecord(target))?.status, TrackingStatus.DELIVERED, "Postgres answers meanwhile");
 
-  await startRedis();
+  await server.start();
   // Back by itself: the feed drains and reads are hits again.
   const end = Date.now() + 10_000;
   for (;;) {
