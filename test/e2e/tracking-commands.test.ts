@@ -1,6 +1,6 @@
 // RefreshTracking, UpdateTracking, DeleteTracking, DetectCarrier and UpdateCarrier through the public API, against
 // the simulator over HTTP.
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,6 +9,7 @@ import { TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
 import { RegistrationState, TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { createDefaultSimulator } from "../../src/simulator/defaults.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { connectErrorOf } from "../support/rejection.js";
 
 const KEY = "e2e-commands-key";
 const sim = createDefaultSimulator({ apiKey: KEY, ratePerSecond: 50, clockMode: "frozen" });
@@ -32,15 +33,6 @@ test.after(async () => {
   await t?.stop();
   await sim.close();
 });
-
-async function fail(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (e) {
-    return ConnectError.from(e);
-  }
-  throw new Error("expected an error");
-}
 
 async function registered(trackingNumber: string, carrierCode = "") {
   const res = await tracking.registerTracking({ trackingNumber, carrierCode });
@@ -81,9 +73,11 @@ test("RefreshTracking of a record 17TRACK has not accepted is FailedPrecondition
   const rejected = await tracking.registerTracking({ trackingNumber: "ZZNOTDETECT77" });
   const id = rejected.record?.trackingId as string;
   // Either still pending or already rejected by 17TRACK (unknown format): neither can be refreshed.
-  const err = await fail(tracking.refreshTracking({ trackingId: id }));
+  const err = await connectErrorOf(tracking.refreshTracking({ trackingId: id }));
   assert.is(err.code, Code.FailedPrecondition);
-  const missing = await fail(tracking.refreshTracking({ trackingId: "6f1c1a8e-1b7e-4c56-9d55-5b8a7e5b2c11" }));
+  const missing = await connectErrorOf(
+    tracking.refreshTracking({ trackingId: "6f1c1a8e-1b7e-4c56-9d55-5b8a7e5b2c11" }),
+  );
   assert.is(missing.code, Code.NotFound);
 });
 
@@ -112,10 +106,10 @@ test("UpdateTracking changes settings and the carrier (17TRACK changecarrier), u
     assert.is(r.record?.carrier?.carrierCode, code);
   }
   assert.is(sim.shipment(number)?.carrier, 21051, "17TRACK holds the last carrier (USPS)");
-  const sixth = await fail(tracking.updateTracking({ trackingId: id, carrierCode: "ups" }));
+  const sixth = await connectErrorOf(tracking.updateTracking({ trackingId: id, carrierCode: "ups" }));
   assert.is(sixth.code, Code.FailedPrecondition);
   assert.match(sixth.rawMessage, /5 times/);
-  const unknown = await fail(tracking.updateTracking({ trackingId: id, carrierCode: "nope" }));
+  const unknown = await connectErrorOf(tracking.updateTracking({ trackingId: id, carrierCode: "nope" }));
   assert.is(unknown.code, Code.NotFound);
 });
 
@@ -130,9 +124,9 @@ test("DeleteTracking stops and deletes at 17TRACK and removes the record and its
   const res = await tracking.deleteTracking({ trackingId: id });
   assert.equal([res.trackingId, res.eventsDeleted], [id, 1]);
   assert.is(sim.shipment(number), undefined, "17TRACK no longer tracks it");
-  const gone = await fail(tracking.getTracking({ lookup: { case: "trackingId", value: id } }));
+  const gone = await connectErrorOf(tracking.getTracking({ lookup: { case: "trackingId", value: id } }));
   assert.is(gone.code, Code.NotFound);
-  const again = await fail(tracking.deleteTracking({ trackingId: id }));
+  const again = await connectErrorOf(tracking.deleteTracking({ trackingId: id }));
   assert.is(again.code, Code.NotFound);
 });
 
@@ -152,14 +146,16 @@ test("DetectCarrier ranks candidates with rule and check digit; a failed check d
   try {
     const none = await carriers.detectCarrier({ trackingNumber: "1Z999AA10123456784" });
     assert.not.ok(none.candidates.some((c) => c.carrier?.carrierCode === "ups"));
-    const refused = await fail(tracking.registerTracking({ trackingNumber: "1Z879E930346834440", carrierCode: "ups" }));
+    const refused = await connectErrorOf(
+      tracking.registerTracking({ trackingNumber: "1Z879E930346834440", carrierCode: "ups" }),
+    );
     assert.is(refused.code, Code.FailedPrecondition);
   } finally {
     await carriers.updateCarrier({ carrierCode: "ups", isActive: true });
   }
   const renamed = await carriers.updateCarrier({ carrierCode: "ups", carrierPhone: "+1 800 742 5877" });
   assert.is(renamed.carrier?.carrierPhone, "+1 800 742 5877");
-  const missing = await fail(carriers.updateCarrier({ carrierCode: "no-such", isActive: true }));
+  const missing = await connectErrorOf(carriers.updateCarrier({ carrierCode: "no-such", isActive: true }));
   assert.is(missing.code, Code.NotFound);
 });
 

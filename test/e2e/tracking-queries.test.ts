@@ -2,7 +2,7 @@
 // the suite's database (no ingest involved).
 import { fromJsonString } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { QueryTypes } from "sequelize";
 import { test } from "uvu";
@@ -17,6 +17,7 @@ import {
 } from "../../gen/waybill/v1/types_pb.js";
 import { CSV_HEADER } from "../../src/rpc/tracking-export.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { connectErrorOf } from "../support/rejection.js";
 import { carrierId, freshNumber, insertEvents, insertManyEvents, insertRecord } from "../support/tracking-seed.js";
 
 let t: TestApp;
@@ -83,15 +84,6 @@ test.after(async () => {
   await t?.stop();
 });
 
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (e) {
-    return ConnectError.from(e);
-  }
-  throw new Error("expected the call to fail");
-}
-
 const ms = (e: TrackingEvent) => (e.eventTime ? timestampDate(e.eventTime).getTime() : Number.NaN);
 const ids = (events: TrackingEvent[]) => events.map((e) => String(e.eventId));
 
@@ -131,7 +123,9 @@ test("GetTracking by a number registered with two carriers: FailedPrecondition n
   const number = freshNumber("DUP");
   await insertRecord(t.db.sequelize, { carrier_id: ups, tracking_number: number });
   const uspsId = await insertRecord(t.db.sequelize, { carrier_id: usps, tracking_number: number });
-  const err = await failure(client.getTracking({ lookup: { case: "byNumber", value: { trackingNumber: number } } }));
+  const err = await connectErrorOf(
+    client.getTracking({ lookup: { case: "byNumber", value: { trackingNumber: number } } }),
+  );
   assert.is(err.code, Code.FailedPrecondition);
   assert.match(err.rawMessage, number);
   assert.match(err.rawMessage, /\bups\b/);
@@ -146,19 +140,19 @@ test("GetTracking by a number registered with two carriers: FailedPrecondition n
 
 test("GetTracking NotFound names what was looked up", async () => {
   const missingId = "00000000-0000-4000-8000-000000000000";
-  const byId = await failure(client.getTracking({ lookup: { case: "trackingId", value: missingId } }));
+  const byId = await connectErrorOf(client.getTracking({ lookup: { case: "trackingId", value: missingId } }));
   assert.is(byId.code, Code.NotFound);
   assert.match(byId.rawMessage, missingId);
-  const byNumber = await failure(
+  const byNumber = await connectErrorOf(
     client.getTracking({ lookup: { case: "byNumber", value: { trackingNumber: "NOSUCH12345" } } }),
   );
   assert.is(byNumber.code, Code.NotFound);
   assert.match(byNumber.rawMessage, "NOSUCH12345");
-  const noDigits = await failure(
+  const noDigits = await connectErrorOf(
     client.getTracking({ lookup: { case: "byNumber", value: { trackingNumber: "- - -" } } }),
   );
   assert.is(noDigits.code, Code.InvalidArgument);
-  const wrongCarrier = await failure(
+  const wrongCarrier = await connectErrorOf(
     client.getTracking({
       lookup: { case: "byNumber", value: { trackingNumber: journey.number, carrierCode: "fedex" } },
     }),
@@ -222,7 +216,7 @@ for (const [name, filter, expected] of filterCases) {
 }
 
 test("ListTrackingEvents: from_time after to_time is InvalidArgument naming both fields", async () => {
-  const err = await failure(
+  const err = await connectErrorOf(
     client.listTrackingEvents({
       trackingId: journey.id,
       filter: { fromTime: timestampFromDate(T(50)), toTime: timestampFromDate(T(10)) },
@@ -234,7 +228,9 @@ test("ListTrackingEvents: from_time after to_time is InvalidArgument naming both
 });
 
 test("ListTrackingEvents: unknown record NotFound; bad or foreign page tokens InvalidArgument", async () => {
-  const missing = await failure(client.listTrackingEvents({ trackingId: "00000000-0000-4000-8000-000000000001" }));
+  const missing = await connectErrorOf(
+    client.listTrackingEvents({ trackingId: "00000000-0000-4000-8000-000000000001" }),
+  );
   assert.is(missing.code, Code.NotFound);
   assert.match(missing.rawMessage, "00000000-0000-4000-8000-000000000001");
   for (const pageToken of [
@@ -243,12 +239,12 @@ test("ListTrackingEvents: unknown record NotFound; bad or foreign page tokens In
     Buffer.from(JSON.stringify({ t: "yesterday", id: "1", o: "asc" })).toString("base64url"),
     Buffer.from(JSON.stringify({ t: "2026-03-01 08:00:00", id: "1; DROP", o: "asc" })).toString("base64url"),
   ]) {
-    const err = await failure(client.listTrackingEvents({ trackingId: journey.id, pageToken }));
+    const err = await connectErrorOf(client.listTrackingEvents({ trackingId: journey.id, pageToken }));
     assert.is(err.code, Code.InvalidArgument, pageToken);
     assert.match(err.rawMessage, "page_token");
   }
   const page = await client.listTrackingEvents({ trackingId: journey.id, pageSize: 2 });
-  const reversed = await failure(
+  const reversed = await connectErrorOf(
     client.listTrackingEvents({
       trackingId: journey.id,
       pageSize: 2,
@@ -359,7 +355,7 @@ test("Export over gRPC (h2c) gives the same bytes as over Connect/HTTP 1.1, and 
   }
   assert.is(text, viaConnect.text);
   const abort = new AbortController();
-  const err = await failure(
+  const err = await connectErrorOf(
     (async () => {
       for await (const _ of grpc.exportTrackingEvents(
         { trackingId: journey.id, format: ExportFormat.JSONL },
@@ -382,11 +378,11 @@ test("Export CSV of no events is the header alone; unknown record NotFound; from
   assert.is(rows, 0);
   const jsonl = await exportText({ trackingId: journey.id, format: ExportFormat.JSONL, filter: { city: "Atlantis" } });
   assert.is(jsonl.text, "");
-  const missing = await failure(
+  const missing = await connectErrorOf(
     exportText({ trackingId: "00000000-0000-4000-8000-000000000002", format: ExportFormat.CSV }),
   );
   assert.is(missing.code, Code.NotFound);
-  const backwards = await failure(
+  const backwards = await connectErrorOf(
     exportText({
       trackingId: journey.id,
       format: ExportFormat.CSV,
@@ -437,7 +433,7 @@ test("Export of 100,000 events streams in chunks with bounded memory (figures pr
 test("Export honours cancellation: the client aborts mid-stream and the server stops reading", async () => {
   const abort = new AbortController();
   let received = 0;
-  const err = await failure(
+  const err = await connectErrorOf(
     (async () => {
       for await (const res of client.exportTrackingEvents(
         { trackingId: big, format: ExportFormat.CSV },

@@ -1,7 +1,7 @@
 // SearchTrackings through the real listener: every criterion of the contract, every sort in both directions with
 // cursor paging, and the errors, against records written straight into the suite's database.
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,6 +9,7 @@ import { SearchSort, type SearchTrackingsRequest, TrackingService } from "../../
 import { SortOrder, TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { STATUSES } from "../../src/domain/tracking/status.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { connectErrorOf } from "../support/rejection.js";
 import { carrierId, insertEvents, insertRecord } from "../support/tracking-seed.js";
 
 let t: TestApp;
@@ -77,15 +78,6 @@ test.before(async () => {
 test.after(async () => {
   await t?.stop();
 });
-
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (e) {
-    return ConnectError.from(e);
-  }
-  throw new Error("expected the call to fail");
-}
 
 type Req = Partial<Omit<SearchTrackingsRequest, "$typeName">>;
 
@@ -245,11 +237,11 @@ test("SearchTrackings: cursors keep microseconds (rows 1 µs apart page one by o
 });
 
 test("SearchTrackings: ranges backwards are InvalidArgument naming the fields", async () => {
-  const created = await failure(client.searchTrackings({ createdFrom: at(base + hour), createdTo: at(base) }));
+  const created = await connectErrorOf(client.searchTrackings({ createdFrom: at(base + hour), createdTo: at(base) }));
   assert.is(created.code, Code.InvalidArgument);
   assert.match(created.rawMessage, "created_from");
   assert.match(created.rawMessage, "created_to");
-  const updated = await failure(client.searchTrackings({ updatedFrom: at(base + hour), updatedTo: at(base) }));
+  const updated = await connectErrorOf(client.searchTrackings({ updatedFrom: at(base + hour), updatedTo: at(base) }));
   assert.is(updated.code, Code.InvalidArgument);
   assert.match(updated.rawMessage, "updated_from");
 });
@@ -262,16 +254,16 @@ test("SearchTrackings: bad page tokens, and tokens of another sort or direction,
     token({ k: "soon", id: "6f1c1a8e-1b7e-4c56-9d55-5b8a7e5b2c11", s: "created_at", o: "desc" }),
     token({ k: "2026-01-01 00:00:00", id: "6f1c1a8e-1b7e-4c56-9d55-5b8a7e5b2c11" }),
   ]) {
-    const err = await failure(client.searchTrackings({ pageToken }));
+    const err = await connectErrorOf(client.searchTrackings({ pageToken }));
     assert.is(err.code, Code.InvalidArgument, pageToken);
     assert.match(err.rawMessage, "page_token");
   }
   const { nextPageToken } = await client.searchTrackings({ pageSize: 5 });
-  const otherSort = await failure(
+  const otherSort = await connectErrorOf(
     client.searchTrackings({ pageSize: 5, pageToken: nextPageToken, sort: SearchSort.TRACKING_NUMBER }),
   );
   assert.is(otherSort.code, Code.InvalidArgument);
-  const otherOrder = await failure(
+  const otherOrder = await connectErrorOf(
     client.searchTrackings({ pageSize: 5, pageToken: nextPageToken, order: SortOrder.ASC }),
   );
   assert.is(otherOrder.code, Code.InvalidArgument);

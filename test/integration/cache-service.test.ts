@@ -4,7 +4,7 @@
 // answer).
 
 import { randomUUID } from "node:crypto";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { test } from "uvu";
@@ -22,6 +22,7 @@ import { createInterceptors } from "../../src/server/interceptors.js";
 import { createTrackingReads } from "../../src/store/tracking-reads.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { connectErrorOf } from "../support/rejection.js";
 import { freshNumber, insertRecord } from "../support/tracking-seed.js";
 
 const logger = pino({ level: "silent" });
@@ -87,15 +88,6 @@ test.after(async () => {
 
 const shipment = (cols: Record<string, unknown> = {}) => insertRecord(db.sequelize, { carrier_id: carrier, ...cols });
 
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
-
 test("InvalidateTracking drops the shipment's status, events and number entries", async () => {
   const w = world();
   const number = freshNumber("INV");
@@ -108,7 +100,7 @@ test("InvalidateTracking drops the shipment's status, events and number entries"
   assert.is(r.keysRemoved, 3);
   assert.is(await w.raw.exists(cacheKeys.status(id), cacheKeys.events(id), cacheKeys.hot(number)), 0);
   assert.is((await w.client.invalidateTracking({ trackingId: id })).keysRemoved, 0);
-  assert.is((await failure(w.client.invalidateTracking({ trackingId: "nope" }))).code, Code.InvalidArgument);
+  assert.is((await connectErrorOf(w.client.invalidateTracking({ trackingId: "nope" }))).code, Code.InvalidArgument);
 });
 
 test("InvalidatePattern is bounded by max_keys, says when it stopped early, and counts what went", async () => {
@@ -124,14 +116,14 @@ test("InvalidatePattern is bounded by max_keys, says when it stopped early, and 
 
 test("InvalidatePattern refuses a bad pattern with InvalidArgument naming it", async () => {
   const w = world();
-  const bracket = await failure(w.client.invalidatePattern({ pattern: "tracking:status:[ab]*" }));
+  const bracket = await connectErrorOf(w.client.invalidatePattern({ pattern: "tracking:status:[ab]*" }));
   assert.is(bracket.code, Code.InvalidArgument);
   assert.match(bracket.rawMessage, /tracking:status:\[ab\]\*/);
-  const family = await failure(w.client.invalidatePattern({ pattern: "tracking:anything:*" }));
+  const family = await connectErrorOf(w.client.invalidatePattern({ pattern: "tracking:anything:*" }));
   assert.is(family.code, Code.InvalidArgument);
   assert.match(family.rawMessage, /"tracking:anything:\*".*must start with/);
   // Rate-limit counters are out of reach (the proto's own rule catches it first).
-  assert.is((await failure(w.client.invalidatePattern({ pattern: "ratelimit:*" }))).code, Code.InvalidArgument);
+  assert.is((await connectErrorOf(w.client.invalidatePattern({ pattern: "ratelimit:*" }))).code, Code.InvalidArgument);
 });
 
 test("WarmCache by ids, and by the N most read shipments of status_cache", async () => {
@@ -150,7 +142,7 @@ test("WarmCache by ids, and by the N most read shipments of status_cache", async
   assert.is(await w.raw.exists(cacheKeys.status(a)), 1);
   assert.is(await w.raw.exists(cacheKeys.status(c)), 1);
   assert.is(await w.raw.exists(cacheKeys.status(b)), 0);
-  assert.is((await failure(w.client.warmCache({}))).code, Code.InvalidArgument);
+  assert.is((await connectErrorOf(w.client.warmCache({}))).code, Code.InvalidArgument);
 });
 
 test("GetCacheStatistics: hits, misses and ratios per family and strategy, key counts, Redis memory", async () => {
@@ -180,9 +172,12 @@ test("Redis down: cache operations are Unavailable, statistics still answer", as
   const w = world("redis://127.0.0.1:1");
   const id = await shipment();
   assert.ok(await w.tc.readRecord(id), "reads fall through");
-  assert.is((await failure(w.client.invalidateTracking({ trackingId: id }))).code, Code.Unavailable);
-  assert.is((await failure(w.client.invalidatePattern({ pattern: "tracking:status:*" }))).code, Code.Unavailable);
-  assert.is((await failure(w.client.warmCache({ trackingIds: [id] }))).code, Code.Unavailable);
+  assert.is((await connectErrorOf(w.client.invalidateTracking({ trackingId: id }))).code, Code.Unavailable);
+  assert.is(
+    (await connectErrorOf(w.client.invalidatePattern({ pattern: "tracking:status:*" }))).code,
+    Code.Unavailable,
+  );
+  assert.is((await connectErrorOf(w.client.warmCache({ trackingIds: [id] }))).code, Code.Unavailable);
   const s = await w.client.getCacheStatistics({});
   assert.is(s.redisAvailable, false);
   assert.is(s.redisUsedMemoryBytes, 0n);
