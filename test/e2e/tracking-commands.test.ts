@@ -8,7 +8,7 @@ import { CarrierService } from "../../gen/waybill/v1/carrier_service_pb.js";
 import { TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
 import { RegistrationState, TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { createDefaultSimulator } from "../../src/simulator/defaults.js";
-import { startTestApp, type TestApp } from "../support/app.js";
+import { simulatorEnv, startTestApp, type TestApp } from "../support/app.js";
 import { connectErrorOf } from "../support/rejection.js";
 
 const KEY = "e2e-commands-key";
@@ -19,12 +19,7 @@ let carriers: ReturnType<typeof createClient<typeof CarrierService>>;
 
 test.before(async () => {
   const simUrl = await sim.listen(0, "127.0.0.1");
-  t = await startTestApp("tracking-commands", {
-    TRACK17_API_KEY: KEY,
-    TRACK17_BASE_URL: `${simUrl}/track/v2.2`,
-    TRACK17_RATE_PER_SECOND: "20",
-    TRACK17_RATE_PER_MINUTE: "1000",
-  });
+  t = await startTestApp("tracking-commands", simulatorEnv(simUrl, KEY));
   const transport = createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" });
   tracking = createClient(TrackingService, transport);
   carriers = createClient(CarrierService, transport);

@@ -12,7 +12,7 @@ import { TrackingService } from "../../gen/waybill/v1/tracking_service_pb.js";
 import { RegistrationState, type TrackingRecord, TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { createDefaultSimulator } from "../../src/simulator/defaults.js";
 import { signPushBody } from "../../src/upstream/webhook-sign.js";
-import { startTestApp, type TestApp } from "../support/app.js";
+import { simulatorEnv, startTestApp, type TestApp } from "../support/app.js";
 
 const KEY = "e2e-registration-key";
 const sim = createDefaultSimulator({ apiKey: KEY, ratePerSecond: 50, clockMode: "frozen" });
@@ -21,12 +21,7 @@ let client: ReturnType<typeof createClient<typeof TrackingService>>;
 
 test.before(async () => {
   const simUrl = await sim.listen(0, "127.0.0.1");
-  t = await startTestApp("tracking-registration", {
-    TRACK17_API_KEY: KEY,
-    TRACK17_BASE_URL: `${simUrl}/track/v2.2`,
-    TRACK17_RATE_PER_SECOND: "20",
-    TRACK17_RATE_PER_MINUTE: "1000",
-  });
+  t = await startTestApp("tracking-registration", simulatorEnv(simUrl, KEY));
   sim.setWebhookUrl(`${t.baseUrl}/webhooks/17track`);
   client = createClient(TrackingService, createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" }));
 });

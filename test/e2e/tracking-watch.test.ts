@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { TrackingService, type WatchTrackingResponse } from "../../gen/waybill/v1/tracking_service_pb.js";
 import { RegistrationState, TrackingStatus } from "../../gen/waybill/v1/types_pb.js";
 import { createDefaultSimulator } from "../../src/simulator/defaults.js";
-import { startTestApp, type TestApp } from "../support/app.js";
+import { simulatorEnv, startTestApp, type TestApp } from "../support/app.js";
 
 const KEY = "e2e-watch-key";
 const HOUR = 3600_000;
@@ -17,12 +17,7 @@ let client: ReturnType<typeof createClient<typeof TrackingService>>;
 
 test.before(async () => {
   const simUrl = await sim.listen(0, "127.0.0.1");
-  t = await startTestApp("tracking-watch", {
-    TRACK17_API_KEY: KEY,
-    TRACK17_BASE_URL: `${simUrl}/track/v2.2`,
-    TRACK17_RATE_PER_SECOND: "20",
-    TRACK17_RATE_PER_MINUTE: "1000",
-  });
+  t = await startTestApp("tracking-watch", simulatorEnv(simUrl, KEY));
   sim.setWebhookUrl(`${t.baseUrl}/webhooks/17track`);
   client = createClient(TrackingService, createGrpcTransport({ baseUrl: t.baseUrl }));
 });

@@ -43,3 +43,13 @@ export async function startTestApp(suite: string, env: Record<string, string> = 
     },
   };
 }
+
+/** Points the app's 17TRACK client at a simulator, with a limiter loose enough that it never slows a suite down. */
+export function simulatorEnv(simUrl: string, apiKey: string): Record<string, string> {
+  return {
+    TRACK17_API_KEY: apiKey,
+    TRACK17_BASE_URL: `${simUrl}/track/v2.2`,
+    TRACK17_RATE_PER_SECOND: "20",
+    TRACK17_RATE_PER_MINUTE: "1000",
+  };
+}
