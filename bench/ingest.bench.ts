@@ -21,7 +21,7 @@ import type { BenchResult } from "./bench-result.js";
 
 const SHIPMENTS = 1_000;
 const EVENTS_EACH = 100;
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 8);
 
 function answer(n: number): TrackInfo {
   const base = Date.UTC(2026, 0, 1) + n * 60_000;
