@@ -285,6 +285,16 @@ export async function run(): Promise<BenchResult[]> {
     const eventsBytes = await usage(cacheKeys.events);
     plain.disconnect();
 
+    // Steady state: every shipment cached once (what a TTL's worth of real polling, or WarmCache, leaves behind),
+    // then the same Zipf mix. Shows the cache holds the whole working set and what the hit ratio settles at.
+    const w0 = performance.now();
+    const warmed = await tc.warm(ids);
+    console.log(`  warmed ${warmed.warmed} shipments in ${((performance.now() - w0) / 1000).toFixed(1)} s`);
+    const st0 = await localCache.stats();
+    const steadyReads = await priorTraffic((id) => tc.readRecord(id), pickZipf, LOCAL_READS, 10_000);
+    const st1 = await localCache.stats();
+    const steadyRatio = (st1.hits - st0.hits) / Math.max(1, st1.hits - st0.hits + (st1.misses - st0.misses));
+
     const ms = (p: Phase, q: number) => percentile(p.latencies, q);
     const rps = (p: Phase) => p.requests / p.seconds;
     console.log(
@@ -336,6 +346,12 @@ export async function run(): Promise<BenchResult[]> {
         value: ratio(s2, s3) * 100,
         unit: "%",
         baseline: { name: "expected with no expiry", value: expected * 100 },
+        goal: "> 95 (PRD > 80)",
+      },
+      {
+        name: `hit ratio, steady state (all ${ids.length} cached once), ${steadyReads} Zipf reads`,
+        value: steadyRatio * 100,
+        unit: "%",
         goal: "> 95 (PRD > 80)",
       },
       {
