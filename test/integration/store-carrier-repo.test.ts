@@ -103,6 +103,11 @@ test("stats: counts and the average registration-to-delivery days", async () => 
     stats.avgDeliveryDays !== null && Math.abs(stats.avgDeliveryDays - 3.25) < 1e-9,
     `${stats.avgDeliveryDays}`,
   );
+
+  // The avg_delivery_days column follows our own deliveries (rounded to its INTEGER), and only rows that changed.
+  assert.ok((await repo.refreshAverages()) >= 1);
+  assert.is((await repo.byCode("alpha-post"))?.avgDeliveryDays, 3);
+  assert.is(await repo.refreshAverages(), 0, "nothing changed since");
 });
 
 test("update: patches only the given fields, moves updated_at, undefined for an unknown code", async () => {
