@@ -97,8 +97,16 @@ test("a manual carrier wins over detection; an unknown carrier is NotFound; a di
     assert.is((disabled as ConnectError).code, Code.FailedPrecondition);
     assert.match((disabled as ConnectError).rawMessage, /fedex.*disabled/);
     // A disabled carrier is not detected either: the number falls back to 17TRACK's auto-detection.
-    const detected = await client.registerTracking({ trackingNumber: "986578788855" });
-    assert.is.not(detected.record?.carrier?.carrierCode, "fedex");
+    const fallback = await client.registerTracking({ trackingNumber: "986578788855" });
+    assert.is.not(fallback.record?.carrier?.carrierCode, "fedex");
+    // FedEx is this number's only candidate: with it disabled, 17TRACK's auto-detection decides.
+    const detected = await client.registerTracking({ trackingNumber: "61299995669352455464" });
+    assert.is(detected.record?.carrier?.carrierCode, "auto");
+    // 17TRACK recognised it as FedEx: that decision is recorded, and the record moves to the carrier it named.
+    const decided = await settled(detected.record?.trackingId as string);
+    assert.is(decided.registration?.state, RegistrationState.ACCEPTED);
+    assert.is(decided.registration?.track17CarrierKey, 100003);
+    assert.is(decided.carrier?.carrierCode, "fedex");
   } finally {
     await t.db.sequelize.query("UPDATE carriers SET is_active = true WHERE carrier_code = 'fedex'");
   }
