@@ -8,6 +8,7 @@ import type { NormalizedEvent } from "../domain/tracking/normalize.js";
 import { normalizeTrackInfo } from "../domain/tracking/normalize.js";
 import { planRecordUpdate, requiresAttention } from "../domain/tracking/plan-update.js";
 import { parseStatus, type Status } from "../domain/tracking/status.js";
+import { jsonForPostgres } from "../store/json-text.js";
 import { CHANGES_CHANNEL } from "./change-feed.js";
 import type { Ingest, IngestInput, IngestResult } from "./ingest-port.js";
 
@@ -17,11 +18,12 @@ interface LockedRecord {
   current_substatus: string | null;
   latest_event_at: Date | null;
   registration_state: string;
-  max_sequence: number;
 }
 
-const LOCK_COLUMNS = `r.tracking_id, r.current_status, r.current_substatus, r.latest_event_at, r.registration_state,
-  (SELECT coalesce(max(event_sequence), 0)::int FROM tracking_events WHERE tracking_id = r.tracking_id) AS max_sequence`;
+// The row lock serialises ingests of one shipment. The next sequence is read by the INSERT itself: a statement that
+// waited for the lock sees the lock holder's commit only from its next statement on (READ COMMITTED), so a max()
+// taken inside the locking SELECT would miss the events just committed and collide on (tracking_id, event_sequence).
+const LOCK_COLUMNS = `r.tracking_id, r.current_status, r.current_substatus, r.latest_event_at, r.registration_state`;
 
 // A number tracked on several carriers: the record whose carrier 17TRACK names wins, else the oldest.
 const LOCK_BY_NUMBER = `SELECT ${LOCK_COLUMNS}
@@ -38,8 +40,8 @@ const INSERT_EVENTS = `
     location_country, location_state, location_city, location_postal_code, location_full_address,
     event_description, event_description_cn, event_timestamp, event_timezone_offset, carrier_event_code,
     raw_event_data, fingerprint, provider_key)
-  SELECT $1, $2 + e.ord, t.s, t.ss, t.c, t.co, t.st, t.ci, t.pc, t.ad, t.d, t.dc, t.ts, t.tz, t.sg, t.r, t.fp, t.pk
-  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(j, ord),
+  SELECT $1, (SELECT coalesce(max(event_sequence), 0) FROM tracking_events WHERE tracking_id = $1) + e.ord, t.s, t.ss, t.c, t.co, t.st, t.ci, t.pc, t.ad, t.d, t.dc, t.ts, t.tz, t.sg, t.r, t.fp, t.pk
+  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(j, ord),
     jsonb_to_record(e.j) AS t(s text, ss text, c int, co text, st text, ci text, pc text, ad text, d text, dc text,
       ts timestamp, tz text, sg text, r jsonb, fp text, pk int)
   ORDER BY e.ord
@@ -55,7 +57,7 @@ const RENUMBER_NEGATIVE = `
 const RENUMBER_FLIP = `UPDATE tracking_events SET event_sequence = -event_sequence WHERE tracking_id = $1 AND event_sequence < 0`;
 
 function eventsDocument(events: NormalizedEvent[]): string {
-  return JSON.stringify(
+  return jsonForPostgres(
     events.map((e) => ({
       s: e.status,
       ss: e.subStatus,
@@ -93,7 +95,7 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
     let newEvents = 0;
     if (normalized.events.length > 0) {
       const inserted = await sequelize.query<{ event_timestamp: Date }>(INSERT_EVENTS, {
-        bind: [record.tracking_id, record.max_sequence, eventsDocument(normalized.events)],
+        bind: [record.tracking_id, eventsDocument(normalized.events)],
         type: QueryTypes.SELECT,
         transaction,
       });
@@ -154,17 +156,18 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
           plan.patch?.originCountry ?? null,
           plan.patch?.destinationCountry ?? null,
           plan.patch?.estimatedDeliveryDate ?? null,
-          plan.patch?.actualDeliveryDate ?? null,
+          // Instants go as ISO text: pg would format a Date in the process's zone, and TIMESTAMP drops the offset.
+          plan.patch?.actualDeliveryDate?.toISOString() ?? null,
           plan.patch?.isDelivered ?? null,
           plan.patch?.isException ?? null,
           plan.patch?.isExpired ?? null,
-          plan.patch?.latestEventAt ?? null,
+          plan.patch?.latestEventAt?.toISOString() ?? null,
           requiresAttention(status, record.registration_state === "REJECTED"),
           // A stale answer keeps an attention flag raised for other reasons (sync failures) as it is.
           plan.patch === undefined,
           newEvents,
-          JSON.stringify(input.trackInfo ?? null),
-          now,
+          jsonForPostgres(input.trackInfo ?? null),
+          now.toISOString(),
           plan.statusChanged,
           previousStatus,
         ],

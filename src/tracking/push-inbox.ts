@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { QueryTypes, type Sequelize } from "sequelize";
+import { jsonTextForPostgres } from "../store/json-text.js";
 import type { PushPayload } from "../upstream/wire.js";
 import { CHANGES_CHANNEL } from "./change-feed.js";
 import type { Ingest } from "./ingest-port.js";
@@ -32,7 +33,7 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
           createHash("sha256").update(raw).digest("hex"),
           typeof payload.event === "string" ? payload.event : null,
           typeof data.number === "string" ? data.number : null,
-          raw.toString("utf8"),
+          jsonTextForPostgres(raw.toString("utf8")),
         ],
         type: QueryTypes.SELECT,
       },

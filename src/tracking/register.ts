@@ -107,11 +107,30 @@ export function createRegistration(deps: { sequelize: Sequelize }) {
       if (code) codes.add(code);
       for (const c of detected[i] ?? []) codes.add(c.carrierCode);
     }
-    const resolved = resolve(items, detected, await loadCarriers(codes));
-    const ok = resolved.filter((r): r is Resolved => "carrierId" in r);
+    const carriers = await loadCarriers(codes);
+    const resolved = resolve(items, detected, carriers);
     const outcomes: RegistrationOutcome[] = resolved.map((r) =>
       "error" in r ? { ok: false, error: r.error } : { ok: true, trackingId: "", created: false },
     );
+    // "Carrier unknown" matches whatever record the number already has: the registrar moves an auto-detected record
+    // to the carrier 17TRACK named, so (number, auto) alone would register the same parcel twice.
+    const autoId = carriers.get(AUTO_CARRIER_CODE)?.carrier_id;
+    const autoNumbers = resolved.flatMap((r) => ("carrierId" in r && r.carrierId === autoId ? [r.number] : []));
+    const held = new Map<string, string>();
+    if (autoNumbers.length > 0) {
+      const rows = await sequelize.query<{ tracking_number: string; tracking_id: string }>(
+        `SELECT DISTINCT ON (tracking_number) tracking_number, tracking_id FROM tracking_records
+         WHERE tracking_number = ANY($1::text[]) ORDER BY tracking_number, created_at`,
+        { bind: [autoNumbers], type: QueryTypes.SELECT },
+      );
+      for (const row of rows) held.set(row.tracking_number, row.tracking_id);
+    }
+    const ok = resolved.filter((r): r is Resolved => {
+      if (!("carrierId" in r)) return false;
+      const existing = r.carrierId === autoId ? held.get(r.number) : undefined;
+      if (existing) outcomes[r.index] = { ok: true, trackingId: existing, created: false };
+      return existing === undefined;
+    });
     if (ok.length === 0) return outcomes;
 
     const keys = (r: Resolved) => `${r.number}\u0000${r.carrierId}`;

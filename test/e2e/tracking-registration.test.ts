@@ -107,6 +107,9 @@ test("a manual carrier wins over detection; an unknown carrier is NotFound; a di
     assert.is(decided.registration?.state, RegistrationState.ACCEPTED);
     assert.is(decided.registration?.track17CarrierKey, 100003);
     assert.is(decided.carrier?.carrierCode, "fedex");
+    // Registering it again without a carrier finds that record instead of starting a second one.
+    const again = await client.registerTracking({ trackingNumber: "61299995669352455464" });
+    assert.equal([again.created, again.record?.trackingId], [false, decided.trackingId]);
   } finally {
     await t.db.sequelize.query("UPDATE carriers SET is_active = true WHERE carrier_code = 'fedex'");
   }

@@ -186,4 +186,61 @@ test("concurrent ingests of overlapping answers for one shipment never duplicate
   );
 });
 
+test("concurrent ingests of different answers (a push during a sync) both land, numbered without a clash", async () => {
+  for (let round = 0; round < 10; round++) {
+    const number = `1ZRACEB${String(round).padStart(6, "0")}`;
+    const id = await newRecord(number);
+    const older = [ev("2026-11-01T08:00:00Z", "Label created"), ev("2026-11-01T09:00:00Z", "Picked up")];
+    const a = info([provider(100002, older)]);
+    const b = info([provider(100002, [...older, ev("2026-11-01T12:00:00Z", "Departed")])]);
+    const results = await Promise.all([
+      ingest.ingest({ trackingNumber: number, trackInfo: a, source: "SYNC" }),
+      ingest.ingest({ trackingNumber: number, trackInfo: b, source: "PUSH" }),
+    ]);
+    assert.is(
+      results.reduce((n, r) => n + (r?.newEvents ?? 0), 0),
+      3,
+    );
+    assert.equal(
+      (await timeline(id)).map((e) => [e.event_sequence, e.event_description]),
+      [
+        [1, "Label created"],
+        [2, "Picked up"],
+        [3, "Departed"],
+      ],
+    );
+  }
+});
+
+test("instants are stored in UTC whatever the process time zone", async () => {
+  const zone = process.env.TZ;
+  process.env.TZ = "Asia/Tokyo";
+  try {
+    const id = await newRecord("1ZTOKYO000001");
+    await ingest.ingest({ trackingNumber: "1ZTOKYO000001", trackInfo: handOff(), source: "SYNC" });
+    const [row] = await db.sequelize.query<{ latest: string }>(
+      "SELECT to_char(latest_event_at, 'YYYY-MM-DD HH24:MI:SS') AS latest FROM tracking_records WHERE tracking_id = $1",
+      { bind: [id], type: QueryTypes.SELECT },
+    );
+    assert.is(row?.latest, "2026-11-03 10:00:00");
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
+});
+
+test("a NUL character in a carrier's text does not fail the ingest", async () => {
+  const id = await newRecord("1ZNULCHAR0001");
+  const r = await ingest.ingest({
+    trackingNumber: "1ZNULCHAR0001",
+    trackInfo: info([provider(100002, [ev("2026-11-01T08:00:00Z", "Arrived\u0000 at hub")])]),
+    source: "PUSH",
+  });
+  assert.is(r?.newEvents, 1);
+  assert.equal(
+    (await timeline(id)).map((e) => e.event_description),
+    ["Arrived at hub"],
+  );
+});
+
 test.run();
