@@ -25,8 +25,13 @@ const PAGE = 500;
 // Positions are (transaction id, change id): see migrations/0011 for why the transaction comes first.
 const CURSOR = /^c(\d{1,20})\.(\d{1,19})$/;
 const cursorOf = (p: FeedPosition) => `c${p.txId}.${p.changeId}`;
-/** Changes of a transaction wait for older transactions to end; a stream re-reads at least this often. */
+/**
+ * Streams re-read at least this often: a change of a transaction waits for older transactions to end, and a Redis
+ * message can be lost while Redis is away.
+ */
 const SETTLE_POLL_MS = 1_000;
+/** A single-shipment watch only guards against lost Redis messages, so it re-reads less often. */
+const SHIPMENT_POLL_MS = 5_000;
 
 function matches(req: WatchUpdatesRequest, record: TrackingRecord): boolean {
   if (req.statuses.length > 0 && !req.statuses.includes(record.status)) return false;
@@ -45,11 +50,13 @@ export function createWatchHandlers(deps: WatchDeps): Partial<ServiceImpl<typeof
         if (c.trackingId === req.trackingId) wake.poke();
       });
       try {
+        // The resume point is read before the record, so an event committed in between is sent (at worst twice),
+        // never skipped.
+        let lastEventId =
+          req.afterEventId === undefined ? await watchReads.maxEventId(req.trackingId) : String(req.afterEventId);
         let view = (await loadRecordViews(reads, [req.trackingId])).get(req.trackingId);
         if (!view) throw notFound(`tracking ${req.trackingId}`);
         yield { update: { case: "record" as const, value: view } };
-        let lastEventId =
-          req.afterEventId === undefined ? await watchReads.maxEventId(req.trackingId) : String(req.afterEventId);
         let lastStatus = view.status;
         do {
           for (;;) {
@@ -67,7 +74,7 @@ export function createWatchHandlers(deps: WatchDeps): Partial<ServiceImpl<typeof
             lastStatus = view.status;
             yield { update: { case: "record" as const, value: view } };
           }
-        } while (await wake.next(ctx.signal));
+        } while (await wake.next(ctx.signal, SHIPMENT_POLL_MS));
       } finally {
         unsubscribe();
       }
@@ -80,7 +87,9 @@ export function createWatchHandlers(deps: WatchDeps): Partial<ServiceImpl<typeof
         let last: FeedPosition;
         if (req.cursor) {
           const m = CURSOR.exec(req.cursor);
-          if (!m) throw invalidArgument(`cursor "${req.cursor}" is not one this service issued`);
+          if (!m || BigInt(m[2] as string) > 2n ** 63n - 1n || BigInt(m[1] as string) > 2n ** 64n - 1n) {
+            throw invalidArgument(`cursor "${req.cursor}" is not one this service issued`);
+          }
           last = { txId: m[1] as string, changeId: m[2] as string };
           if (!(await watchReads.kept(last))) {
             throw failedPrecondition(

@@ -133,9 +133,16 @@ export function createTrackingCommands(deps: { sequelize: Sequelize; client: Tra
       if (refused)
         throw failedPrecondition(`17TRACK refused the carrier change: ${refused.message} (code ${refused.code})`);
     }
+    // A registration 17TRACK refused (often: carrier not recognised) is tried again with the new carrier.
     await sequelize.query(
       `UPDATE tracking_records SET carrier_id = $2, track17_carrier_key = $3,
-         carrier_change_count = carrier_change_count + $4 WHERE tracking_id = $1`,
+         carrier_change_count = carrier_change_count + $4,
+         registration_state = CASE WHEN registration_state = 'REJECTED' THEN 'PENDING' ELSE registration_state END,
+         registration_error_code = CASE WHEN registration_state = 'REJECTED' THEN NULL ELSE registration_error_code END,
+         registration_error_message = CASE WHEN registration_state = 'REJECTED' THEN NULL
+                                           ELSE registration_error_message END,
+         requires_attention = CASE WHEN registration_state = 'REJECTED' THEN false ELSE requires_attention END
+       WHERE tracking_id = $1`,
       { bind: [r.tracking_id, target.carrier_id, target.track17_key, registered(r) ? 1 : 0], transaction },
     );
   }

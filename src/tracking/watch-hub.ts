@@ -28,14 +28,22 @@ export function createWatchHub(deps: { subscriber: Redis; channel: string; logge
     for (const listener of listeners) listener(change);
   });
   subscriber.on("error", (err: Error) => logger.debug({ err: err.message }, "watch subscriber error"));
+  // ioredis re-subscribes after a reconnect only to channels it has a reply for; a subscribe that failed while Redis
+  // was down is issued again whenever the connection becomes ready.
+  let wanted = false;
+  subscriber.on("ready", () => {
+    if (wanted) void subscriber.subscribe(channel).catch(() => undefined);
+  });
   return {
     async start() {
-      // ioredis re-subscribes by itself after a reconnect; a Redis outage at start-up only delays live updates.
+      wanted = true;
+      // A Redis outage at start-up only delays live updates (streams also re-read on a timer).
       await subscriber.subscribe(channel).catch((err: unknown) => {
         logger.warn({ err: (err as Error).message }, "watch hub not subscribed yet; live updates resume with Redis");
       });
     },
     async stop() {
+      wanted = false;
       listeners.clear();
       await subscriber.quit().catch(() => subscriber.disconnect());
     },

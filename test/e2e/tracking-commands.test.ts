@@ -108,6 +108,26 @@ test("UpdateTracking changes settings and the carrier (17TRACK changecarrier), u
   assert.is(unknown.code, Code.NotFound);
 });
 
+test("a registration 17TRACK refused is tried again after the carrier is changed", async () => {
+  const res = await tracking.registerTracking({ trackingNumber: "ZZREFUSED0001" });
+  const id = res.record?.trackingId as string;
+  let state = RegistrationState.PENDING;
+  for (let i = 0; i < 150 && state === RegistrationState.PENDING; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    state =
+      (await tracking.getTracking({ lookup: { case: "trackingId", value: id } })).record?.registration?.state ?? state;
+  }
+  assert.is(state, RegistrationState.REJECTED);
+  const updated = await tracking.updateTracking({ trackingId: id, carrierCode: "usps" });
+  assert.ok(
+    [RegistrationState.PENDING, RegistrationState.ACCEPTED].includes(
+      updated.record?.registration?.state as RegistrationState,
+    ),
+  );
+  assert.is(updated.record?.registration?.errorCode, 0);
+  assert.is(updated.record?.requiresAttention, false);
+});
+
 test("DeleteTracking stops and deletes at 17TRACK and removes the record and its events", async () => {
   const number = "1Z999AA10123456784";
   const id = await registered(number);

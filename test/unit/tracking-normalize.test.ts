@@ -139,4 +139,17 @@ test("planRecordUpdate: the same-time answer applies (ties go to the newer answe
   assert.is(plan.patch?.currentStatus, "OUT_FOR_DELIVERY");
 });
 
+test("fields of the wrong type count as absent instead of throwing", () => {
+  const odd = ev("2026-11-01T08:00:00Z", "Scan", {
+    location: 42 as never,
+    sub_status: { x: 1 } as never,
+    stage: ["Delivered"] as never,
+    time_raw: { date: null, time: null, timezone: 5 as never },
+    address: { ...addr(null, null), country: 7 as never, city: [] as never },
+  });
+  const n = normalizeTrackInfo(info([provider(100002, [odd])], 12 as never, { sub: true } as never) as TrackInfo);
+  assert.is(n.events.length, 1);
+  assert.equal([n.events[0]?.fullAddress, n.events[0]?.country, n.events[0]?.city], [null, null, null]);
+});
+
 test.run();

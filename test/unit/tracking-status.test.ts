@@ -90,4 +90,11 @@ for (const [input, expected] of [
   test(`parseStatus(${JSON.stringify(input)}) = ${expected}`, () => assert.is(parseStatus(input), expected));
 }
 
+test("prototype names are not statuses", () => {
+  for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty_x"]) {
+    assert.is(mapStatus(name), undefined, name);
+    assert.is(statusOfStage(name), undefined, name);
+  }
+});
+
 test.run();

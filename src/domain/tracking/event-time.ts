@@ -10,8 +10,8 @@ export interface EventTime {
 
 const OFFSET = /([+-]\d{2}:?\d{2}|Z)$/;
 
-function normaliseOffset(raw: string | null | undefined): string | null {
-  if (!raw) return null;
+function normaliseOffset(raw: unknown): string | null {
+  if (typeof raw !== "string" || !raw) return null;
   if (raw === "Z") return "+00:00";
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(raw.trim());
   return m ? `${m[1]}${m[2]}:${m[3]}` : null;

@@ -38,16 +38,20 @@ export interface NormalizedTracking {
   events: NormalizedEvent[];
 }
 
-const clip = (s: string | null | undefined, max: number): string | null => {
-  const t = s?.trim();
+// Fields typed as strings may arrive as numbers, objects or arrays from a lenient upstream: anything that is not a
+// string counts as absent rather than throwing (reference §8.10).
+const text = (s: unknown): string | undefined => (typeof s === "string" ? s : undefined);
+const clip = (s: unknown, max: number): string | null => {
+  const t = text(s)?.trim();
   return t ? t.slice(0, max) : null;
 };
-const iso2 = (s: string | null | undefined): string | null => {
-  const t = s?.trim().toUpperCase();
+const iso2 = (s: unknown): string | null => {
+  const t = text(s)?.trim().toUpperCase();
   return t && /^[A-Z]{2}$/.test(t) ? t : null;
 };
-const dateOnly = (s: string | null | undefined): string | null => {
-  const m = s ? /^(\d{4}-\d{2}-\d{2})/.exec(s) : null;
+const dateOnly = (s: unknown): string | null => {
+  const t = text(s);
+  const m = t ? /^(\d{4}-\d{2}-\d{2})/.exec(t) : null;
   return m?.[1] ?? null;
 };
 
@@ -60,7 +64,7 @@ function normalizeEvent(e: TrackEvent, provider: Provider): NormalizedEvent | un
   const description = typeof e.description === "string" ? e.description : "";
   const translation = e.description_translation;
   return {
-    fingerprint: eventFingerprint({ providerKey, utc: time.utc, description, location: e.location ?? null }),
+    fingerprint: eventFingerprint({ providerKey, utc: time.utc, description, location: text(e.location) ?? null }),
     providerKey,
     status,
     subStatus: clip(e.sub_status, 50),
@@ -69,7 +73,7 @@ function normalizeEvent(e: TrackEvent, provider: Provider): NormalizedEvent | un
     state: clip(address.state, 100),
     city: clip(address.city, 200),
     postalCode: clip(address.postal_code, 20),
-    fullAddress: clip(e.location ?? address.street, 500),
+    fullAddress: clip(text(e.location) ?? address.street, 500),
     description,
     descriptionCn: translation && /^zh/i.test(translation.lang ?? "") ? translation.description : null,
     time,

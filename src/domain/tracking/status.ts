@@ -27,6 +27,10 @@ export function parseStatus(value: string | null | undefined): Status | undefine
   return (STATUSES as readonly string[]).includes(value ?? "") ? (value as Status) : undefined;
 }
 
+/** A lookup that ignores Object.prototype ("constructor", "toString" are not statuses). */
+const own = (table: Record<string, Status>, key: string): Status | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 const MAIN: Record<string, Status> = {
   NotFound: "NOT_FOUND",
   InfoReceived: "INFO_RECEIVED",
@@ -44,9 +48,9 @@ const MAIN: Record<string, Status> = {
  * caller can keep what it had: 17TRACK adds statuses over time and clients that crashed on them are a known pitfall
  * (reference §4.3, §8.10).
  */
-export function mapStatus(value: string | null | undefined): Status | undefined {
-  if (!value) return undefined;
-  return MAIN[value] ?? MAIN[value.split("_")[0] ?? ""];
+export function mapStatus(value: unknown): Status | undefined {
+  if (typeof value !== "string" || !value) return undefined;
+  return own(MAIN, value) ?? own(MAIN, value.split("_")[0] ?? "");
 }
 
 /** An event's milestone stage (§4.4) → the status it signals, for events that carry no sub-status. */
@@ -62,8 +66,9 @@ const STAGE: Record<string, Status> = {
   Returned: "EXCEPTION",
 };
 
-export function statusOfStage(stage: string | null | undefined): Status | undefined {
-  return stage ? STAGE[stage] : undefined;
+export function statusOfStage(stage: unknown): Status | undefined {
+  if (typeof stage !== "string") return undefined;
+  return own(STAGE, stage);
 }
 
 /** Terminal statuses: syncing slows or stops and the status-change notification is final. */
