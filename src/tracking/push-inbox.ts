@@ -3,7 +3,7 @@
 // TRACKING_STOPPED by marking the record stopped. A crash between storing and processing replays on the next run.
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { QueryTypes, type Sequelize } from "sequelize";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { jsonTextForPostgres } from "../store/json-text.js";
 import type { PushPayload } from "../upstream/wire.js";
 import { CHANGES_CHANNEL } from "./change-feed.js";
@@ -11,7 +11,6 @@ import type { Ingest } from "./ingest-port.js";
 import { createQueueWorker } from "./queue-worker.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BATCH = 50;
 const MAX_ATTEMPTS = 5;
 
 interface PushRow {
@@ -41,7 +40,7 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
     return rows.length > 0;
   }
 
-  async function stop(data: { number: string; carrier: number; tag: string | null }) {
+  async function stop(data: { number: string; carrier: number; tag: string | null }, transaction: Transaction) {
     await sequelize.query(
       `WITH s AS (
          UPDATE tracking_records r SET tracking_stopped = true, registration_state = 'STOPPED', updated_at = now()
@@ -52,12 +51,12 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
        ch AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status)
               SELECT tracking_id, 'UPDATED', current_status FROM s RETURNING change_id)
        SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM ch`,
-      { bind: [data.number, Number.isInteger(data.carrier) ? data.carrier : null] },
+      { bind: [data.number, Number.isInteger(data.carrier) ? data.carrier : null], transaction },
     );
   }
 
-  async function apply(payload: PushPayload): Promise<void> {
-    if (payload.event === "TRACKING_STOPPED") return stop(payload.data);
+  async function apply(payload: PushPayload, transaction: Transaction): Promise<void> {
+    if (payload.event === "TRACKING_STOPPED") return stop(payload.data, transaction);
     if (payload.event !== "TRACKING_UPDATED") {
       logger.warn(
         { event: (payload as { event: unknown }).event },
@@ -74,37 +73,39 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
     };
     // We register with tag = tracking_id, so the tag finds the record exactly; the number is the fallback.
     const byTag =
-      typeof tag === "string" && UUID.test(tag) ? await ingest.ingest({ ...input, trackingId: tag }) : undefined;
-    const result = byTag ?? (await ingest.ingest(input));
+      typeof tag === "string" && UUID.test(tag)
+        ? await ingest.ingest({ ...input, trackingId: tag }, transaction)
+        : undefined;
+    const result = byTag ?? (await ingest.ingest(input, transaction));
     if (!result) logger.info({ number }, "17TRACK push for a number we do not track; ignored");
   }
 
-  async function processBatch(): Promise<number> {
+  /**
+   * One push per transaction, applied in it: the ingest and the processed mark commit together, and no transaction
+   * stays open across many pushes. A push that fails is rolled back to a savepoint and counted, not lost.
+   */
+  async function processOne(): Promise<boolean> {
     return sequelize.transaction(async (transaction) => {
-      const rows = await sequelize.query<PushRow>(
+      const [row] = await sequelize.query<PushRow>(
         `SELECT push_id, payload FROM inbound_pushes WHERE processed_at IS NULL AND attempts < $1
-         ORDER BY push_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        { bind: [MAX_ATTEMPTS, BATCH], type: QueryTypes.SELECT, transaction },
+         ORDER BY push_id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        { bind: [MAX_ATTEMPTS], type: QueryTypes.SELECT, transaction },
       );
-      for (const row of rows) {
-        try {
-          await apply(row.payload);
-          await sequelize.query(
-            "UPDATE inbound_pushes SET processed_at = now(), attempts = attempts + 1 WHERE push_id = $1",
-            {
-              bind: [row.push_id],
-              transaction,
-            },
-          );
-        } catch (err) {
-          logger.error({ err, pushId: row.push_id }, "17TRACK push could not be applied; will retry");
-          await sequelize.query(
-            "UPDATE inbound_pushes SET attempts = attempts + 1, last_error = left($2, 2000) WHERE push_id = $1",
-            { bind: [row.push_id, String((err as Error).message)], transaction },
-          );
-        }
+      if (!row) return false;
+      try {
+        await sequelize.transaction({ transaction }, (savepoint) => apply(row.payload, savepoint));
+        await sequelize.query(
+          "UPDATE inbound_pushes SET processed_at = now(), attempts = attempts + 1 WHERE push_id = $1",
+          { bind: [row.push_id], transaction },
+        );
+      } catch (err) {
+        logger.error({ err, pushId: row.push_id }, "17TRACK push could not be applied; will retry");
+        await sequelize.query(
+          "UPDATE inbound_pushes SET attempts = attempts + 1, last_error = left($2, 2000) WHERE push_id = $1",
+          { bind: [row.push_id, String((err as Error).message)], transaction },
+        );
       }
-      return rows.length;
+      return true;
     });
   }
 
@@ -112,7 +113,7 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
     pollMs: deps.pollMs ?? 5_000,
     async run(shouldStop) {
       try {
-        while (!shouldStop() && (await processBatch()) === BATCH) {}
+        while (!shouldStop() && (await processOne())) {}
       } catch (err) {
         logger.error({ err }, "push inbox run failed");
       }

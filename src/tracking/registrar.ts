@@ -28,17 +28,26 @@ interface Claimed {
   order_id: string | null;
 }
 
+// Claimed and committed before 17TRACK is called: no transaction stays open across the (rate-limited) call.
 const CLAIM = `
-  SELECT r.tracking_id, r.tracking_number, c.track17_key, r.order_id
-  FROM tracking_records r JOIN carriers c ON c.carrier_id = r.carrier_id
-  WHERE r.registration_state = 'PENDING'
-  ORDER BY r.priority, r.created_at
-  LIMIT $1 FOR UPDATE OF r SKIP LOCKED`;
+  UPDATE tracking_records r SET registration_lease_until = now() + make_interval(secs => $2)
+  FROM (SELECT tracking_id FROM tracking_records
+        WHERE registration_state = 'PENDING' AND (registration_lease_until IS NULL OR registration_lease_until < now())
+        ORDER BY priority, created_at
+        LIMIT $1 FOR UPDATE SKIP LOCKED) due, carriers c
+  WHERE r.tracking_id = due.tracking_id AND c.carrier_id = r.carrier_id
+  RETURNING r.tracking_id, r.tracking_number, c.track17_key, r.order_id`;
+
+const RELEASE = "UPDATE tracking_records SET registration_lease_until = NULL WHERE tracking_id = ANY($1::uuid[])";
+
+/** How long a claim holds; a registrar that died mid-call is replaced after it. */
+const LEASE_SECONDS = 120;
 
 // The carrier 17TRACK decided replaces the auto-detect placeholder when we know that carrier and the move would not
 // duplicate a record already held for it.
 const ACCEPT = `
   UPDATE tracking_records r SET registration_state = 'ACCEPTED', registered_at = now(), updated_at = now(),
+    registration_lease_until = NULL,
     registration_error_code = NULL, registration_error_message = NULL,
     track17_carrier_key = coalesce(a.carrier, r.track17_carrier_key),
     next_sync_at = CASE WHEN coalesce(r.auto_refresh_enabled, true) THEN now() ELSE r.next_sync_at END,
@@ -48,14 +57,14 @@ const ACCEPT = `
         AND NOT EXISTS (SELECT 1 FROM tracking_records d WHERE d.tracking_number = r.tracking_number
                         AND d.carrier_id = c2.carrier_id)), r.carrier_id)
   FROM unnest($1::uuid[], $2::int[]) AS a(id, carrier)
-  WHERE r.tracking_id = a.id`;
+  WHERE r.tracking_id = a.id AND r.registration_state = 'PENDING'`;
 
 const REJECT = `
   UPDATE tracking_records r SET registration_state = 'REJECTED', registration_error_code = j.code,
     registration_error_message = left(j.message, 500), requires_attention = true, next_sync_at = NULL,
-    updated_at = now()
+    registration_lease_until = NULL, updated_at = now()
   FROM unnest($1::uuid[], $2::int[], $3::text[]) AS j(id, code, message)
-  WHERE r.tracking_id = j.id`;
+  WHERE r.tracking_id = j.id AND r.registration_state = 'PENDING'`;
 
 /** Rejections that a later attempt can turn into success: leave the record PENDING. */
 const TRANSIENT = new Set<RejectedOutcome["reason"]>(["quota_exhausted", "daily_limit", "missing_from_response"]);
@@ -67,26 +76,35 @@ export function createRegistrar(deps: RegistrarDeps) {
 
   /** One claimed batch; resolves the number of records it settled (0 when nothing was pending). */
   async function runBatch(): Promise<number> {
+    const claimed = await sequelize.query<Claimed>(CLAIM, {
+      bind: [MAX_ITEMS_PER_CALL, LEASE_SECONDS],
+      type: QueryTypes.SELECT,
+    });
+    // One number on two carriers in one call would be ambiguous in the answer; the second waits a round.
+    const seen = new Set<string>();
+    const batch = claimed.filter((c) => !seen.has(c.tracking_number) && seen.add(c.tracking_number));
+    const unsent = claimed.filter((c) => !batch.includes(c)).map((c) => c.tracking_id);
+    if (unsent.length > 0) await sequelize.query(RELEASE, { bind: [unsent] });
+    if (batch.length === 0) return 0;
+    const items: RegisterItem[] = batch.map((c) => ({
+      number: c.tracking_number,
+      ...(c.track17_key ? { carrier: c.track17_key } : { auto_detection: true }),
+      tag: c.tracking_id,
+      ...(c.order_id ? { order_no: c.order_id } : {}),
+    }));
+    let result: BatchResult<RegisterOutcome>;
+    try {
+      result = await deps.register(items);
+    } catch (err) {
+      // Not answered: the next run may try at once (the quota pause and the client's breaker decide when).
+      await sequelize.query(RELEASE, { bind: [batch.map((c) => c.tracking_id)] }).catch(() => undefined);
+      throw err;
+    }
+    const byNumber = new Map(batch.map((c) => [c.tracking_number, c.tracking_id]));
+    const accepted = result.accepted.filter((a) => byNumber.has(a.number));
+    // Transient refusals (quota, daily cap, missing) keep their lease: they are tried again when it runs out.
+    const rejected = result.rejected.filter((r) => byNumber.has(r.number) && !TRANSIENT.has(r.reason));
     return sequelize.transaction(async (transaction) => {
-      const claimed = await sequelize.query<Claimed>(CLAIM, {
-        bind: [MAX_ITEMS_PER_CALL],
-        type: QueryTypes.SELECT,
-        transaction,
-      });
-      // One number on two carriers in one call would be ambiguous in the answer; the second waits a round.
-      const seen = new Set<string>();
-      const batch = claimed.filter((c) => !seen.has(c.tracking_number) && seen.add(c.tracking_number));
-      if (batch.length === 0) return 0;
-      const items: RegisterItem[] = batch.map((c) => ({
-        number: c.tracking_number,
-        ...(c.track17_key ? { carrier: c.track17_key } : { auto_detection: true }),
-        tag: c.tracking_id,
-        ...(c.order_id ? { order_no: c.order_id } : {}),
-      }));
-      const result = await deps.register(items);
-      const byNumber = new Map(batch.map((c) => [c.tracking_number, c.tracking_id]));
-      const accepted = result.accepted.filter((a) => byNumber.has(a.number));
-      const rejected = result.rejected.filter((r) => byNumber.has(r.number) && !TRANSIENT.has(r.reason));
       if (accepted.length > 0) {
         await sequelize.query(ACCEPT, {
           bind: [accepted.map((a) => byNumber.get(a.number)), accepted.map((a) => a.carrier)],

@@ -67,6 +67,8 @@ export function defineTrackingRecord(sequelize: Sequelize) {
     declare trackingStopped: CreationOptional<boolean>;
     declare carrierChangeCount: CreationOptional<number>;
     declare cacheStrategy: CreationOptional<"FIXED" | "DYNAMIC" | "ADAPTIVE">;
+    /** Until when the registrar's claim on a PENDING record holds (migration 0012). */
+    declare registrationLeaseUntil: CreationOptional<Date | null>;
 
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
@@ -118,6 +120,7 @@ export function defineTrackingRecord(sequelize: Sequelize) {
       trackingStopped: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       carrierChangeCount: { type: DataTypes.SMALLINT, allowNull: false, defaultValue: 0 },
       cacheStrategy: { type: DataTypes.STRING(10), allowNull: false, defaultValue: "DYNAMIC" },
+      registrationLeaseUntil: DataTypes.DATE,
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
