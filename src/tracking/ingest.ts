@@ -18,12 +18,21 @@ interface LockedRecord {
   current_substatus: string | null;
   latest_event_at: Date | null;
   registration_state: string;
+  current_location: string | null;
+  origin_country: string | null;
+  destination_country: string | null;
+  eta: string | null;
+  actual_delivery_date: Date | null;
+  is_expired: boolean | null;
+  requires_attention: boolean | null;
 }
 
 // The row lock serialises ingests of one shipment. The next sequence is read by the INSERT itself: a statement that
 // waited for the lock sees the lock holder's commit only from its next statement on (READ COMMITTED), so a max()
 // taken inside the locking SELECT would miss the events just committed and collide on (tracking_id, event_sequence).
-const LOCK_COLUMNS = `r.tracking_id, r.current_status, r.current_substatus, r.latest_event_at, r.registration_state`;
+const LOCK_COLUMNS = `r.tracking_id, r.current_status, r.current_substatus, r.latest_event_at, r.registration_state,
+  r.current_location, r.origin_country, r.destination_country, to_char(r.estimated_delivery_date, 'YYYY-MM-DD') AS eta,
+  r.actual_delivery_date, r.is_expired, r.requires_attention`;
 
 // A number tracked on several carriers: the record whose carrier 17TRACK names wins, else the oldest.
 const LOCK_BY_NUMBER = `SELECT ${LOCK_COLUMNS}
@@ -122,8 +131,21 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
     );
     const status = plan.patch?.currentStatus ?? previousStatus;
     const now = new Date();
+    const attention = requiresAttention(status, record.registration_state === "REJECTED");
+    const p = plan.patch;
+    const shownChanged =
+      p !== undefined &&
+      (p.currentSubstatus !== record.current_substatus ||
+        p.currentLocation !== record.current_location ||
+        (p.originCountry ?? record.origin_country) !== record.origin_country ||
+        (p.destinationCountry ?? record.destination_country) !== record.destination_country ||
+        (p.estimatedDeliveryDate ?? record.eta) !== record.eta ||
+        (p.actualDeliveryDate?.getTime() ?? null) !== (record.actual_delivery_date?.getTime() ?? null) ||
+        p.isExpired !== Boolean(record.is_expired) ||
+        attention !== Boolean(record.requires_attention));
     await sequelize.query(
-      // The change-feed row rides in the same statement (one round trip less per shipment), only when something changed.
+      // The change-feed row rides in the same statement (one round trip less per shipment), only when something a
+      // reader sees changed: new events, the status, or another shown field (shownChanged, decided above).
       `WITH u AS (UPDATE tracking_records SET
          current_status = coalesce($2, current_status), current_substatus = CASE WHEN $2 IS NULL THEN current_substatus ELSE $3 END,
          status_code = coalesce($4, status_code),
@@ -141,7 +163,7 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
        WHERE tracking_id = $1 RETURNING tracking_id, current_status),
        c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status, status_changed, new_events,
                previous_status)
-             SELECT tracking_id, 'UPDATED', current_status, $21, $18, $22 FROM u WHERE $18 > 0 OR $21
+             SELECT tracking_id, 'UPDATED', current_status, $21, $18, $22 FROM u WHERE $18 > 0 OR $21 OR $23
              RETURNING change_id)
        SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM c`,
       {
@@ -162,7 +184,7 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
           plan.patch?.isException ?? null,
           plan.patch?.isExpired ?? null,
           plan.patch?.latestEventAt?.toISOString() ?? null,
-          requiresAttention(status, record.registration_state === "REJECTED"),
+          attention,
           // A stale answer keeps an attention flag raised for other reasons (sync failures) as it is.
           plan.patch === undefined,
           newEvents,
@@ -170,6 +192,7 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
           now.toISOString(),
           plan.statusChanged,
           previousStatus,
+          shownChanged,
         ],
         transaction,
       },

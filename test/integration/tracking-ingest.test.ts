@@ -103,6 +103,33 @@ test("the same answer again (a repeated push or re-sync) inserts nothing and wri
   assert.is(n, 1);
 });
 
+test("a changed ETA alone (no new event, same status) still enters the change feed; an identical answer does not", async () => {
+  const id = await newRecord("1ZETAONLY0001");
+  const first = handOff();
+  await ingest.ingest({ trackingNumber: "1ZETAONLY0001", trackInfo: first, source: "SYNC" });
+  const changes = async () =>
+    (
+      await db.sequelize.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM tracking_changes WHERE tracking_id = $1",
+        {
+          bind: [id],
+          type: QueryTypes.SELECT,
+        },
+      )
+    )[0]?.n;
+  assert.is(await changes(), 1);
+  await ingest.ingest({ trackingNumber: "1ZETAONLY0001", trackInfo: handOff(), source: "SYNC" });
+  assert.is(await changes(), 1, "nothing new: no change row");
+  const later = handOff();
+  later.time_metrics = {
+    ...later.time_metrics,
+    estimated_delivery_date: { source: null, from: "2026-11-09T00:00:00Z", to: null },
+  } as never;
+  const r = await ingest.ingest({ trackingNumber: "1ZETAONLY0001", trackInfo: later, source: "SYNC" });
+  assert.equal([r?.newEvents, r?.statusChanged], [0, false]);
+  assert.is(await changes(), 2, "the new ETA is a change readers must see");
+});
+
 test("a late event with an older time is stored and the timeline is renumbered in time order", async () => {
   const id = await newRecord("1ZLATE0000001");
   await ingest.ingest({ trackingNumber: "1ZLATE0000001", trackInfo: handOff(), source: "SYNC" });
