@@ -30,14 +30,18 @@ interface Current {
   registration_state: string;
   carrier_change_count: number;
   event_count: number;
+  /** A registration call is in flight (the registrar's lease, migration 0012). */
+  registering: boolean;
 }
 
 const CURRENT = `
   SELECT r.tracking_id, r.tracking_number, r.carrier_id, c.carrier_code, c.track17_key, r.track17_carrier_key,
-         r.registration_state, r.carrier_change_count, r.event_count
+         r.registration_state, r.carrier_change_count, r.event_count,
+         coalesce(r.registration_lease_until > now(), false) AS registering
   FROM tracking_records r JOIN carriers c ON c.carrier_id = r.carrier_id WHERE r.tracking_id = $1`;
 
 const upstreamKey = (r: Current) => r.track17_carrier_key ?? r.track17_key ?? undefined;
+const itemOf = (r: Current) => ({ number: r.tracking_number, ...(upstreamKey(r) ? { carrier: upstreamKey(r) } : {}) });
 const registered = (r: Current) => r.registration_state === "ACCEPTED" || r.registration_state === "STOPPED";
 
 export function createTrackingCommands(deps: { sequelize: Sequelize; client: Track17Client; ingest: Ingest }) {
@@ -183,12 +187,12 @@ export function createTrackingCommands(deps: { sequelize: Sequelize; client: Tra
   async function remove(trackingId: string): Promise<{ eventsDeleted: number }> {
     const r = await current(trackingId);
     if (registered(r)) {
-      const item = { number: r.tracking_number, ...(upstreamKey(r) ? { carrier: upstreamKey(r) } : {}) };
+      const item = itemOf(r);
       if (r.registration_state === "ACCEPTED") await upstream(() => client.stopTrack([item]));
       await upstream(() => client.deleteTrack([item]));
     }
-    return sequelize.transaction(async (transaction) => {
-      await current(trackingId, transaction);
+    const removed = await sequelize.transaction(async (transaction) => {
+      const locked = await current(trackingId, transaction);
       // The PRD's sync_jobs and event_notifications reference the record without ON DELETE CASCADE; the audit trail
       // is kept, detached from the record.
       await sequelize.query("DELETE FROM sync_jobs WHERE tracking_id = $1", { bind: [trackingId], transaction });
@@ -206,8 +210,16 @@ export function createTrackingCommands(deps: { sequelize: Sequelize; client: Tra
       );
       await noteChange(trackingId, "DELETED", transaction);
       await sequelize.query("DELETE FROM tracking_records WHERE tracking_id = $1", { bind: [trackingId], transaction });
-      return { eventsDeleted: counted?.n ?? 0 };
+      // Registered at 17TRACK meanwhile, or a registration call in flight: 17TRACK may hold it after all.
+      const upstreamSince = (registered(locked) && !registered(r)) || locked.registering;
+      return { eventsDeleted: counted?.n ?? 0, upstreamSince, item: itemOf(locked) };
     });
+    if (removed.upstreamSince) {
+      // Best effort after the commit: the record is gone here either way; 17TRACK answers "not registered" if it
+      // never got the number.
+      await upstream(() => client.deleteTrack([removed.item])).catch(() => undefined);
+    }
+    return { eventsDeleted: removed.eventsDeleted };
   }
 
   return { refresh, update, remove };

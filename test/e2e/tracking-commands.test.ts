@@ -145,6 +145,19 @@ test("DeleteTracking stops and deletes at 17TRACK and removes the record and its
   assert.is(again.code, Code.NotFound);
 });
 
+test("DeleteTracking while a registration call is in flight still removes the number at 17TRACK", async () => {
+  const number = "RR200000010CN";
+  const id = await registered(number);
+  assert.ok(sim.shipment(number));
+  // As the registrar leaves a record while its register call is out: PENDING under a live lease.
+  await t.db.sequelize.query(
+    "UPDATE tracking_records SET registration_state = 'PENDING', registration_lease_until = now() + interval '1 minute' WHERE tracking_id = $1",
+    { bind: [id] },
+  );
+  await tracking.deleteTracking({ trackingId: id });
+  assert.is(sim.shipment(number), undefined, "17TRACK no longer tracks it");
+});
+
 test("DetectCarrier ranks candidates with rule and check digit; a failed check digit or a disabled carrier is not offered", async () => {
   const ups = await carriers.detectCarrier({ trackingNumber: "1z 999a a101 2345 6784" });
   assert.is(ups.normalizedNumber, "1Z999AA10123456784");
