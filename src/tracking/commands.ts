@@ -1,7 +1,7 @@
 // The write commands on one shipment besides registration and ingest: refresh now from 17TRACK, change its settings
 // or carrier (17TRACK's changecarrier, at most 5 times), and delete it here and at 17TRACK. 17TRACK is called before
 // our transaction, so a refused upstream change leaves our record untouched.
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { QueryTypes, type Sequelize, type Transaction, UniqueConstraintError } from "sequelize";
 import { alreadyExists, failedPrecondition, notFound } from "../errors.js";
 import type { Track17Client } from "../upstream/index.js";
 import { asDomainError } from "../upstream/index.js";
@@ -138,8 +138,9 @@ export function createTrackingCommands(deps: { sequelize: Sequelize; client: Tra
         throw failedPrecondition(`17TRACK refused the carrier change: ${refused.message} (code ${refused.code})`);
     }
     // A registration 17TRACK refused (often: carrier not recognised) is tried again with the new carrier.
-    await sequelize.query(
-      `UPDATE tracking_records SET carrier_id = $2, track17_carrier_key = $3,
+    await sequelize
+      .query(
+        `UPDATE tracking_records SET carrier_id = $2, track17_carrier_key = $3,
          carrier_change_count = carrier_change_count + $4,
          registration_state = CASE WHEN registration_state = 'REJECTED' THEN 'PENDING' ELSE registration_state END,
          registration_error_code = CASE WHEN registration_state = 'REJECTED' THEN NULL ELSE registration_error_code END,
@@ -147,8 +148,15 @@ export function createTrackingCommands(deps: { sequelize: Sequelize; client: Tra
                                            ELSE registration_error_message END,
          requires_attention = CASE WHEN registration_state = 'REJECTED' THEN false ELSE requires_attention END
        WHERE tracking_id = $1`,
-      { bind: [r.tracking_id, target.carrier_id, target.track17_key, registered(r) ? 1 : 0], transaction },
-    );
+        { bind: [r.tracking_id, target.carrier_id, target.track17_key, registered(r) ? 1 : 0], transaction },
+      )
+      .catch((err: unknown) => {
+        // Registered on that carrier by someone else since the check above.
+        if (err instanceof UniqueConstraintError) {
+          throw alreadyExists(`${r.tracking_number} is already tracked with carrier '${code}'`);
+        }
+        throw err;
+      });
   }
 
   async function update(trackingId: string, patch: TrackingPatch): Promise<void> {
