@@ -153,6 +153,23 @@ test("1,000 items in one batch cost a constant number of queries", async () => {
   assert.ok(after - before < 200, `transactions during the batch: ${after - before}`);
 });
 
+test("a registration claimed by a registrar that died is taken again once its lease runs out", async () => {
+  const res = await client.registerTracking({ trackingNumber: "RR200000023CN", autoRefreshEnabled: false });
+  const id = res.record?.trackingId as string;
+  // As a crashed registrar leaves it: PENDING, claimed until a minute from now, never answered.
+  await t.db.sequelize.query(
+    "UPDATE tracking_records SET registration_state = 'PENDING', registration_lease_until = now() + interval '1 minute' WHERE tracking_id = $1",
+    { bind: [id] },
+  );
+  await new Promise((r) => setTimeout(r, 2_500));
+  assert.is((await byId(id)).registration?.state, RegistrationState.PENDING, "the live lease is respected");
+  await t.db.sequelize.query(
+    "UPDATE tracking_records SET registration_lease_until = now() - interval '1 second' WHERE tracking_id = $1",
+    { bind: [id] },
+  );
+  assert.is((await settled(id)).registration?.state, RegistrationState.ACCEPTED);
+});
+
 test("an unrecognised number goes to 17TRACK's auto-detection; its rejection is recorded and flagged", async () => {
   const res = await client.registerTracking({ trackingNumber: "ZZUNKNOWN00042" });
   assert.is(res.record?.carrier?.carrierCode, "auto");
