@@ -5,8 +5,7 @@
 // the mark releases the rows for redelivery (handlers are at-least-once and must be idempotent).
 //
 // Woken by NOTIFY on CHANGES_CHANNEL through a dedicated connection; a poll at start and every pollMs catches what a
-// NOTIFY cannot: rows committed while no publisher listened, registrations (they notify the registrar's channel), and
-// batches whose handler failed.
+// NOTIFY cannot: rows committed while no publisher listened, and batches whose handler failed.
 import type { Redis } from "ioredis";
 import pg from "pg";
 import type { Logger } from "pino";

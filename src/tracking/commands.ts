@@ -5,7 +5,7 @@ import { QueryTypes, type Sequelize, type Transaction, UniqueConstraintError } f
 import { alreadyExists, failedPrecondition, notFound } from "../errors.js";
 import type { Track17Client } from "../upstream/index.js";
 import { asDomainError } from "../upstream/index.js";
-import { CHANGES_CHANNEL } from "./change-feed.js";
+import { notifyChanges } from "./change-feed.js";
 import type { Ingest, IngestResult } from "./ingest-port.js";
 
 /** 17TRACK refuses a sixth carrier change for a number (reference §2.2, -18019806). */
@@ -70,7 +70,7 @@ export function createTrackingCommands(deps: { sequelize: Sequelize; client: Tra
       `WITH c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status)
                   SELECT $1::uuid, $2, (SELECT current_status FROM tracking_records WHERE tracking_id = $1)
                   RETURNING change_id)
-       SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM c`,
+       ${notifyChanges("c")}`,
       { bind: [trackingId, kind], transaction },
     );
   }

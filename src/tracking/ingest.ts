@@ -9,7 +9,7 @@ import { normalizeTrackInfo } from "../domain/tracking/normalize.js";
 import { planRecordUpdate, requiresAttention } from "../domain/tracking/plan-update.js";
 import { parseStatus, type Status } from "../domain/tracking/status.js";
 import { jsonForPostgres } from "../store/json-text.js";
-import { CHANGES_CHANNEL } from "./change-feed.js";
+import { notifyChanges } from "./change-feed.js";
 import type { Ingest, IngestInput, IngestResult } from "./ingest-port.js";
 
 interface LockedRecord {
@@ -165,7 +165,7 @@ export function createIngest(deps: { sequelize: Sequelize; logger: Logger }): In
                previous_status)
              SELECT tracking_id, 'UPDATED', current_status, $21, $18, $22 FROM u WHERE $18 > 0 OR $21 OR $23
              RETURNING change_id)
-       SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM c`,
+       ${notifyChanges("c")}`,
       {
         bind: [
           record.tracking_id,

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { jsonTextForPostgres } from "../store/json-text.js";
 import type { PushPayload } from "../upstream/wire.js";
-import { CHANGES_CHANNEL } from "./change-feed.js";
+import { notifyChanges } from "./change-feed.js";
 import type { Ingest } from "./ingest-port.js";
 import { createQueueWorker } from "./queue-worker.js";
 
@@ -50,7 +50,7 @@ export function createPushInbox(deps: { sequelize: Sequelize; ingest: Ingest; lo
          RETURNING r.tracking_id, r.current_status),
        ch AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status)
               SELECT tracking_id, 'UPDATED', current_status FROM s RETURNING change_id)
-       SELECT pg_notify('${CHANGES_CHANNEL}', change_id::text) FROM ch`,
+       ${notifyChanges("ch")}`,
       { bind: [data.number, Number.isInteger(data.carrier) ? data.carrier : null], transaction },
     );
   }

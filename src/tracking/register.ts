@@ -5,7 +5,8 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { detectCarriers, normalizeTrackingNumber } from "../domain/carriers/detect.js";
 import { type DomainError, failedPrecondition, notFound } from "../errors.js";
-import { AUTO_CARRIER_CODE, REGISTRATION_CHANNEL } from "./registration-constants.js";
+import { notifyChanges } from "./change-feed.js";
+import { AUTO_CARRIER_CODE } from "./registration-constants.js";
 
 export interface RegistrationInput {
   trackingNumber: string;
@@ -170,7 +171,7 @@ export function createRegistration(deps: { sequelize: Sequelize }) {
         await sequelize.query(
           `WITH c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status)
                       SELECT id, 'REGISTERED', 'NOT_FOUND' FROM unnest($1::uuid[]) AS id RETURNING 1)
-           SELECT pg_notify('${REGISTRATION_CHANNEL}', count(*)::text) FROM c`,
+           ${notifyChanges("c")}`,
           { bind: [created.map((r) => r.tracking_id)], transaction },
         );
       }

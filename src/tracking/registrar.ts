@@ -7,7 +7,7 @@ import { QueryTypes, type Sequelize } from "sequelize";
 import type { BatchResult, RegisterOutcome, RejectedOutcome } from "../upstream/index.js";
 import { isTrack17ClientError, MAX_ITEMS_PER_CALL, Track17QuotaExhaustedError } from "../upstream/index.js";
 import type { RegisterItem } from "../upstream/wire.js";
-import { CHANGES_CHANNEL } from "./change-feed.js";
+import { notifyChanges } from "./change-feed.js";
 import { createQueueWorker } from "./queue-worker.js";
 
 export interface RegistrarDeps {
@@ -128,7 +128,7 @@ export function createRegistrar(deps: RegistrarDeps) {
           `WITH c AS (INSERT INTO tracking_changes (tracking_id, change_kind, current_status, previous_status)
                       SELECT tracking_id, 'UPDATED', current_status, current_status FROM tracking_records
                       WHERE tracking_id = ANY($1::uuid[]) RETURNING change_id)
-           SELECT pg_notify('${CHANGES_CHANNEL}', count(*)::text) FROM c`,
+           ${notifyChanges("c")}`,
           { bind: [settled], transaction },
         );
       }

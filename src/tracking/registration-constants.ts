@@ -1,5 +1,3 @@
 // The carrier row that stands for "let 17TRACK detect it" (migrations/0006): a number no rule recognises is still
 // registered, with this carrier, and 17TRACK's decision is recorded when it answers.
 export const AUTO_CARRIER_CODE = "auto";
-/** NOTIFY channel that wakes the registrar when new PENDING records commit. */
-export const REGISTRATION_CHANNEL = "waybill_registrations";
